@@ -1,0 +1,244 @@
+"""JSON serialization of whitelisted records (named tuples and enums), and configurable classes.
+
+A record class is registered with :func:`whitelist_for_serdes`. It is written as a JSON object with a
+``"__class__"`` tag plus its fields (sorted keys); an enum member as ``{"__enum__": "Cls.NAME"}``.
+The format is the one Dagster 0.7 writes, so histories written by it read back unchanged.
+
+Serialization is on the hot path of every event, so each class's field list is computed once at
+registration and packing is a plain recursive walk with no reflection per call.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from abc import ABC, abstractmethod
+from enum import Enum
+from typing import Any, NamedTuple
+
+from dagster import check
+
+_WHITELISTED_TUPLES: dict[str, type] = {}
+_WHITELISTED_ENUMS: dict[str, type] = {}
+# Fields each registered tuple class serializes, in declaration order.
+_TUPLE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class SerdesClassUsageError(check.CheckError):
+    """A record could not be serialized or deserialized (an unknown class or enum tag)."""
+
+
+def whitelist_for_serdes(klass: type | None = None, *, name: str | None = None):
+    """Register a NamedTuple subclass or an Enum for JSON serialization.
+
+    Usable bare (``@whitelist_for_serdes``) or with a storage name
+    (``@whitelist_for_serdes(name="OldName")``) when the class was renamed.
+    """
+
+    def register(cls: type) -> type:
+        tag = name or cls.__name__
+        if issubclass(cls, Enum):
+            _WHITELISTED_ENUMS[tag] = cls
+            cls._serdes_tag = tag  # type: ignore[attr-defined]
+        elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            _WHITELISTED_TUPLES[tag] = cls
+            _TUPLE_FIELDS[cls] = tuple(cls._fields)
+            cls._serdes_tag = tag  # type: ignore[attr-defined]
+        else:
+            raise SerdesClassUsageError(f"Can only whitelist NamedTuples and Enums, got {cls!r}.")
+        return cls
+
+    return register(klass) if klass is not None else register
+
+
+def register_serdes_alias(tag: str, cls: type) -> None:
+    """Read records stored under an older class name ``tag`` as ``cls``."""
+    if issubclass(cls, Enum):
+        _WHITELISTED_ENUMS[tag] = cls
+    else:
+        _WHITELISTED_TUPLES[tag] = cls
+        _TUPLE_FIELDS.setdefault(cls, tuple(cls._fields))
+
+
+def pack_value(val: Any) -> Any:
+    """Turn ``val`` into plain JSON-able data (dicts, lists, scalars)."""
+    fields = _TUPLE_FIELDS.get(type(val))
+    if fields is not None:
+        packed = {"__class__": type(val)._serdes_tag}
+        for field, item in zip(fields, val):
+            packed[field] = pack_value(item)
+        return packed
+    if val is None or isinstance(val, (str, int, float, bool)):
+        return val
+    if isinstance(val, dict):
+        return {key: pack_value(item) for key, item in val.items()}
+    if isinstance(val, list):
+        return [pack_value(item) for item in val]
+    if isinstance(val, Enum):
+        tag = getattr(type(val), "_serdes_tag", None)
+        if tag is None:
+            raise SerdesClassUsageError(f"Enum {type(val).__name__} is not whitelisted for serdes.")
+        return {"__enum__": f"{tag}.{val.name}"}
+    if isinstance(val, frozenset):
+        return {"__frozenset__": [pack_value(item) for item in sorted(val, key=repr)]}
+    if isinstance(val, set):
+        return {"__set__": [pack_value(item) for item in sorted(val, key=repr)]}
+    if isinstance(val, tuple):
+        if hasattr(val, "_fields"):
+            raise SerdesClassUsageError(
+                f"{type(val).__name__} is not whitelisted for serdes: decorate it with @whitelist_for_serdes."
+            )
+        return [pack_value(item) for item in val]
+    raise SerdesClassUsageError(f"Cannot serialize a value of type {type(val).__name__}: {val!r}")
+
+
+def _object_hook(obj: dict) -> Any:
+    class_name = obj.get("__class__")
+    if class_name is not None:
+        cls = _WHITELISTED_TUPLES.get(class_name)
+        if cls is None:
+            raise SerdesClassUsageError(
+                f'Cannot read a stored record of class "{class_name}": it is not a known record type. '
+                "It was probably written by a newer version."
+            )
+        del obj["__class__"]
+        from_storage = getattr(cls, "__from_storage__", None)
+        if from_storage is not None:
+            return from_storage(obj)
+        return cls(**obj)
+    enum_tag = obj.get("__enum__")
+    if enum_tag is not None and len(obj) == 1:
+        enum_name, member = enum_tag.rsplit(".", 1)
+        enum_cls = _WHITELISTED_ENUMS.get(enum_name)
+        if enum_cls is None:
+            raise SerdesClassUsageError(f'Cannot read stored enum "{enum_tag}": unknown enum {enum_name}.')
+        return enum_cls[member]
+    if "__frozenset__" in obj and len(obj) == 1:
+        return frozenset(obj["__frozenset__"])
+    if "__set__" in obj and len(obj) == 1:
+        return set(obj["__set__"])
+    return obj
+
+
+def serialize_dagster_namedtuple(nt: tuple, **json_kwargs: Any) -> str:
+    check.invariant(type(nt) in _TUPLE_FIELDS, f"{type(nt).__name__} is not whitelisted for serdes")
+    return json.dumps(pack_value(nt), sort_keys=True, **json_kwargs)
+
+
+def serialize_value(val: Any) -> str:
+    return json.dumps(pack_value(val), sort_keys=True)
+
+
+def deserialize_json_to_dagster_namedtuple(json_str: str) -> Any:
+    value = json.loads(json_str, object_hook=_object_hook)
+    check.invariant(type(value) in _TUPLE_FIELDS, f"Expected a stored record, got {type(value).__name__}")
+    return value
+
+
+def deserialize_value(json_str: str) -> Any:
+    return json.loads(json_str, object_hook=_object_hook)
+
+
+def unpack_value(packed: Any) -> Any:
+    """Inverse of :func:`pack_value` for already-parsed JSON data."""
+    return json.loads(json.dumps(packed), object_hook=_object_hook)
+
+
+class ConfigurableClassData(
+    NamedTuple(
+        "_ConfigurableClassData",
+        [("module_name", str), ("class_name", str), ("config_yaml", str)],
+    )
+):
+    """How to build a plug-in: its module, class and YAML config, as found in ``dagster.yaml``."""
+
+    def __new__(cls, module_name: str, class_name: str, config_yaml: str):
+        return super().__new__(
+            cls,
+            check.str_param(module_name, "module_name"),
+            check.str_param(class_name, "class_name"),
+            check.str_param(config_yaml, "config_yaml"),
+        )
+
+    def info_str(self, prefix: str = "") -> str:
+        lines = [f"{prefix}module: {self.module_name}", f"{prefix}class: {self.class_name}", f"{prefix}config:"]
+        lines.extend(f"{prefix}  {line}" for line in self.config_yaml.splitlines())
+        return "\n".join(lines)
+
+    def rehydrate(self) -> ConfigurableClass:
+        """Import the class, validate the config against its ``config_type()`` and build it."""
+        import yaml
+
+        from dagster.config.field import resolve_to_config_type
+        from dagster.config.validate import process_config
+        from dagster.core.errors import DagsterInvalidConfigError, DagsterInvariantViolationError
+
+        try:
+            module = importlib.import_module(self.module_name)
+        except ImportError as exc:
+            raise DagsterInvariantViolationError(
+                f'Could not import module "{self.module_name}" for class {self.class_name}: {exc}. '
+                "Check the `module:` key, and that the package providing it is installed."
+            ) from exc
+        klass = getattr(module, self.class_name, None)
+        if klass is None:
+            raise DagsterInvariantViolationError(
+                f'Module "{self.module_name}" has no class "{self.class_name}". Check the `class:` key.'
+            )
+        if not (isinstance(klass, type) and issubclass(klass, ConfigurableClass)):
+            raise DagsterInvariantViolationError(
+                f"{self.module_name}.{self.class_name} is not a ConfigurableClass, so it cannot be "
+                "configured from dagster.yaml."
+            )
+        config_dict = yaml.safe_load(self.config_yaml) or {}
+        result = process_config(resolve_to_config_type(klass.config_type()), config_dict)
+        if not result.success:
+            raise DagsterInvalidConfigError(
+                f"Errors whilst loading configuration for {self.module_name}.{self.class_name}.",
+                result.errors,
+                config_dict,
+            )
+        return klass.from_config_value(self, result.value)
+
+
+whitelist_for_serdes(ConfigurableClassData)
+
+
+class ConfigurableClass(ABC):
+    """A class that an instance builds from the ``module``/``class``/``config`` keys of ``dagster.yaml``.
+
+    Implement ``config_type()`` (a config schema, for example ``{"base_dir": str}``) and
+    ``from_config_value(inst_data, config_value)``, and keep ``inst_data`` so that the instance can
+    tell another process how to rebuild the same object::
+
+        class MyRunStorage(RunStorage, ConfigurableClass):
+            def __init__(self, url, inst_data=None):
+                self._url, self._inst_data = url, inst_data
+
+            @property
+            def inst_data(self):
+                return self._inst_data
+
+            @classmethod
+            def config_type(cls):
+                return {"url": str}
+
+            @staticmethod
+            def from_config_value(inst_data, config_value):
+                return MyRunStorage(config_value["url"], inst_data=inst_data)
+    """
+
+    @property
+    @abstractmethod
+    def inst_data(self) -> ConfigurableClassData | None:
+        """The data this object was built from, or None if it was built directly."""
+
+    @classmethod
+    @abstractmethod
+    def config_type(cls) -> Any:
+        """The config schema of the ``config:`` key."""
+
+    @staticmethod
+    @abstractmethod
+    def from_config_value(inst_data: ConfigurableClassData, config_value: dict) -> ConfigurableClass:
+        """Build an instance from validated config."""

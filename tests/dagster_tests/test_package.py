@@ -1,0 +1,40 @@
+"""The package installs, imports fast and exposes every public name it promises."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import dagster
+
+LIBRARIES = [
+    "dagster_postgres",
+    "dagster_cron",
+    "dagster_graphql",
+    "dagit",
+    "dagster_dask",
+    "dagster_celery",
+    "dagster_aws",
+    "dagster_k8s",
+]
+
+
+def test_version():
+    assert dagster.__version__ == "0.7.16"
+
+
+@pytest.mark.parametrize("name", LIBRARIES)
+def test_library_packages_import(name):
+    assert importlib.import_module(name).__name__ == name
+
+
+def test_unknown_attribute_names_the_attribute():
+    with pytest.raises(AttributeError, match="no attribute 'not_a_thing'"):
+        dagster.not_a_thing  # noqa: B018
+
+
+def test_import_dagster_does_not_import_heavy_libraries():
+    code = "import sys, dagster; print(sorted(m for m in ('sqlalchemy', 'alembic', 'yaml') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
