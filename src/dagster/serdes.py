@@ -161,7 +161,11 @@ class ConfigurableClassData(
         )
 
     def info_str(self, prefix: str = "") -> str:
-        lines = [f"{prefix}module: {self.module_name}", f"{prefix}class: {self.class_name}", f"{prefix}config:"]
+        lines = [
+            f"{prefix}module: {self.module_name}",
+            f"{prefix}class: {self.class_name}",
+            f"{prefix}config:",
+        ]
         lines.extend(f"{prefix}  {line}" for line in self.config_yaml.splitlines())
         return "\n".join(lines)
 

@@ -35,6 +35,8 @@ def test_unknown_attribute_names_the_attribute():
 
 
 def test_import_dagster_does_not_import_heavy_libraries():
-    code = "import sys, dagster; print(sorted(m for m in ('sqlalchemy', 'alembic', 'yaml') if m in sys.modules))"
+    code = (
+        "import sys, dagster; print(sorted(m for m in ('sqlalchemy', 'alembic', 'yaml') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

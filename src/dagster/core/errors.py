@@ -57,7 +57,9 @@ class DagsterInvalidDefinitionError(DagsterError):
 class DagsterInvalidConfigDefinitionError(DagsterError):
     """A config schema given as a dict or list cannot be resolved to a config type."""
 
-    def __init__(self, original_root: Any, current_value: Any, stack: list, reason: str | None = None, **kwargs):
+    def __init__(
+        self, original_root: Any, current_value: Any, stack: list, reason: str | None = None, **kwargs
+    ):
         self.original_root = original_root
         self.current_value = current_value
         self.stack = stack
@@ -113,7 +115,9 @@ class DagsterSubprocessError(DagsterError):
 
 
 class DagsterTypeCheckDidNotPass(DagsterError):
-    def __init__(self, description: str | None = None, metadata_entries: list | None = None, dagster_type=None):
+    def __init__(
+        self, description: str | None = None, metadata_entries: list | None = None, dagster_type=None
+    ):
         super().__init__(description)
         self.description = description
         self.metadata_entries = metadata_entries or []
@@ -145,7 +149,9 @@ class DagsterLaunchFailedError(DagsterError):
 
 
 class DagsterInstanceMigrationRequired(DagsterError):
-    def __init__(self, msg: str | None = None, db_revision: str | None = None, head_revision: str | None = None):
+    def __init__(
+        self, msg: str | None = None, db_revision: str | None = None, head_revision: str | None = None
+    ):
         self.db_revision = db_revision
         self.head_revision = head_revision
         text = (
@@ -239,6 +245,4 @@ def user_code_error_boundary(
     except passthrough:
         raise
     except Exception as exc:
-        raise error_cls(
-            msg_fn(), user_exception=exc, original_exc_info=sys.exc_info(), **kwargs
-        ) from exc
+        raise error_cls(msg_fn(), user_exception=exc, original_exc_info=sys.exc_info(), **kwargs) from exc

@@ -12,10 +12,17 @@ from dagster.serdes import whitelist_for_serdes
 class SerializableErrorInfo(
     NamedTuple(
         "_SerializableErrorInfo",
-        [("message", str), ("stack", list), ("cls_name", "str | None"), ("cause", "SerializableErrorInfo | None")],
+        [
+            ("message", str),
+            ("stack", list),
+            ("cls_name", "str | None"),
+            ("cause", "SerializableErrorInfo | None"),
+        ],
     )
 ):
-    def __new__(cls, message: str, stack: list, cls_name: str | None, cause: SerializableErrorInfo | None = None):
+    def __new__(
+        cls, message: str, stack: list, cls_name: str | None, cause: SerializableErrorInfo | None = None
+    ):
         return super().__new__(cls, message, list(stack), cls_name, cause)
 
     def to_string(self) -> str:
