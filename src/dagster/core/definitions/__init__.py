@@ -1,0 +1,1 @@
+"""Definitions: solids, pipelines, modes, resources and the values user code yields."""
