@@ -1,0 +1,1 @@
+"""Running pipelines: plans, contexts, step execution, results and the entry points in ``api``."""
