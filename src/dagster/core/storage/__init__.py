@@ -1,0 +1,1 @@
+"""Persistence: runs, event logs, schedules, compute logs, artifacts and intermediates."""
