@@ -1,0 +1,306 @@
+"""``DagsterLogManager``: ``context.log``, and the path every event takes to the event log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from dagster import check
+from dagster.core.events import DagsterEvent
+from dagster.core.events.data import StepFailureData
+from dagster.core.events.log import (
+    DAGSTER_META_KEY,
+    EVENT_RECORD_ATTR,
+    DagsterEventRecord,
+    EventRecord,
+    LogMessageRecord,
+)
+from dagster.utils.error import SerializableErrorInfo
+
+LEVELS_BY_NAME = {
+    "CRITICAL": logging.CRITICAL,
+    "FATAL": logging.CRITICAL,
+    "ERROR": logging.ERROR,
+    "WARNING": logging.WARNING,
+    "WARN": logging.WARNING,
+    "INFO": logging.INFO,
+    "DEBUG": logging.DEBUG,
+}
+
+# Keys never shown as ``key = value`` lines: they are in the prefix, duplicated, or inferable.
+_SKIPPED_KEYS = frozenset(
+    {
+        "dagster_event",
+        "event_type_value",
+        "logging_tags",
+        "message",
+        "pipeline_name",
+        "pipeline",
+        "solid_handle",
+        "step_kind_value",
+    }
+)
+_FAILURE_EVENT_VALUES = frozenset({"STEP_FAILURE", "PIPELINE_FAILURE", "PIPELINE_INIT_FAILURE"})
+
+
+def coerce_valid_log_level(log_level: int | str) -> int:
+    """A python logging level from an int or a name (``'debug'``, ``'WARN'``, ...)."""
+    if isinstance(log_level, int) and not isinstance(log_level, bool):
+        return log_level
+    if isinstance(log_level, str) and log_level.upper() in LEVELS_BY_NAME:
+        return LEVELS_BY_NAME[log_level.upper()]
+    raise check.CheckError(
+        f"Bad value for log level {log_level!r}: use an int or one of "
+        f"{', '.join(repr(name) for name in LEVELS_BY_NAME)}."
+    )
+
+
+def _dump(value: Any) -> str:
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        value = value._asdict()
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def _line(key: str, value: Any) -> str:
+    return f"{key:>20} = {_dump(value)}"
+
+
+def _error_text(error: SerializableErrorInfo) -> str:
+    text = error.message + "\n" + "".join(error.stack)
+    if error.cause is not None:
+        text += "\nThe above exception was caused by the following exception:\n" + _error_text(error.cause)
+    return text
+
+
+def _event_lines(event: DagsterEvent) -> tuple[dict[str, str], str]:
+    """The ``key = value`` lines an event adds, and the error text appended after them."""
+    lines: dict[str, str] = {}
+    if event.step_key is not None:
+        lines["step_key"] = _line("step_key", event.step_key)
+    data = event.event_specific_data
+    if data is None:
+        return lines, ""
+    error = getattr(data, "error", None)
+    if not isinstance(error, SerializableErrorInfo):
+        lines["event_specific_data"] = _line("event_specific_data", data)
+        return lines, ""
+    lines["cls_name"] = _line("cls_name", error.cls_name)
+    lines["error_message"] = _line("error_message", error.message)
+    if isinstance(data, StepFailureData):
+        if data.user_failure_data is not None:
+            lines["user_failure_data"] = _line("user_failure_data", data.user_failure_data)
+    else:
+        rest = {key: value for key, value in data._asdict().items() if key != "error" and value is not None}
+        if rest:
+            lines["event_specific_data"] = _line("event_specific_data", rest)
+    return lines, "\n\n" + _error_text(error)
+
+
+class DagsterLogManager:
+    """``context.log``: formats messages with the run's context and fans them out.
+
+    ``DagsterLogManager(run_id, logging_tags, loggers, instance=None)``
+
+    - ``debug/info/warning/warn/error/critical/fatal(msg, **kwargs)`` and ``log(level, msg, **kwargs)``
+      log a plain message; ``kwargs`` become extra ``key = value`` lines.
+    - ``log_dagster_event(event, level=None)`` is the fast path for a
+      :class:`~dagster.core.events.DagsterEvent` (level: ERROR for failure events, DEBUG otherwise).
+
+    Each call builds exactly one :class:`~dagster.core.events.log.EventRecord`
+    (a ``DagsterEventRecord`` or a ``LogMessageRecord``) and hands it
+
+    1. to ``instance.handle_new_event(record)`` when an ``instance`` is attached (any object with
+       that method: the :class:`DagsterInstance` of the run). Attach the instance here rather than
+       adding ``instance.get_logger()`` to ``loggers``, or every record is stored twice; and
+    2. to each python logger in ``loggers`` enabled for the level, as
+       ``logger.log(level, record.message, extra={"dagster_meta": {...}, "dagster_event_record": record})``.
+
+    The text is formatted only when a destination exists, and the ``key = value`` lines of the
+    manager's own tags are formatted once per manager. ``with_tags(**tags)`` returns a manager with
+    more tags and the same loggers and instance (a step context's manager adds the step's tags).
+    """
+
+    __slots__ = ("_run_id", "_logging_tags", "_loggers", "_instance", "_tag_lines", "_prefix_pipeline")
+
+    def __init__(
+        self,
+        run_id: str,
+        logging_tags: dict,
+        loggers: list[logging.Logger],
+        instance: Any = None,
+    ):
+        self._run_id = check.str_param(run_id, "run_id")
+        self._logging_tags = check.dict_param(logging_tags, "logging_tags")
+        self._loggers = check.list_param(loggers, "loggers", of_type=logging.Logger)
+        if instance is not None and not callable(getattr(instance, "handle_new_event", None)):
+            raise check.CheckError(f"instance must have a handle_new_event(record) method, got {instance!r}.")
+        self._instance = instance
+        self._tag_lines = {
+            key: _line(key, value)
+            for key, value in logging_tags.items()
+            if key not in _SKIPPED_KEYS and value is not None
+        }
+        self._prefix_pipeline = logging_tags.get("pipeline")
+
+    @property
+    def run_id(self) -> str:
+        return self._run_id
+
+    @property
+    def logging_tags(self) -> dict:
+        return self._logging_tags
+
+    @property
+    def loggers(self) -> list[logging.Logger]:
+        return self._loggers
+
+    @property
+    def instance(self) -> Any:
+        return self._instance
+
+    def with_tags(self, **new_tags: Any) -> DagsterLogManager:
+        return DagsterLogManager(
+            self._run_id, {**self._logging_tags, **new_tags}, self._loggers, self._instance
+        )
+
+    # -- formatting -----------------------------------------------------------------------------
+
+    def _format(
+        self,
+        pipeline_name: str | None,
+        event_type_value: str | None,
+        user_message: str,
+        extra_lines: dict[str, str] | None,
+        suffix: str = "",
+    ) -> str:
+        prefix = " - ".join(
+            part for part in (pipeline_name or "system", self._run_id, event_type_value, user_message) if part
+        )
+        if extra_lines:
+            lines = {**self._tag_lines, **extra_lines}
+        else:
+            lines = self._tag_lines
+        if lines:
+            prefix += "\n" + "\n".join(lines[key] for key in sorted(lines))
+        return prefix + suffix
+
+    def format_event_message(self, event: DagsterEvent) -> str:
+        """The text an event is logged and stored with."""
+        lines, suffix = _event_lines(event)
+        return self._format(event.pipeline_name, event.event_type_value, event.message or "", lines, suffix)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def log_dagster_event(self, event: DagsterEvent, level: int | None = None) -> EventRecord | None:
+        """Record ``event``: one DagsterEventRecord to the instance and the enabled loggers.
+
+        Returns the record, or None when there was nowhere to send it.
+        """
+        if level is None:
+            level = logging.ERROR if event.event_type_value in _FAILURE_EVENT_VALUES else logging.DEBUG
+        enabled = [logger for logger in self._loggers if logger.isEnabledFor(level)]
+        if self._instance is None and not enabled:
+            return None
+        record = DagsterEventRecord(
+            None,
+            self.format_event_message(event),
+            level,
+            event.message or "",
+            self._run_id,
+            time.time(),
+            event.step_key,
+            event.pipeline_name,
+            event,
+        )
+        self._dispatch(record, enabled, {"dagster_event": event, "pipeline_name": event.pipeline_name})
+        return record
+
+    # -- plain messages -------------------------------------------------------------------------
+
+    def _log(self, level: int, msg: str, kwargs: dict) -> EventRecord | None:
+        if type(msg) is not str:
+            check.str_param(msg, "msg")
+        dagster_event = kwargs.pop("dagster_event", None)
+        if dagster_event is not None and not kwargs.keys() - {"pipeline_name"}:
+            return self.log_dagster_event(check.inst(dagster_event, DagsterEvent), level)
+        enabled = [logger for logger in self._loggers if logger.isEnabledFor(level)]
+        if self._instance is None and not enabled:
+            return None
+        for reserved in ("message", "orig_message", "extra", "exc_info"):
+            if reserved in kwargs:
+                raise check.CheckError(
+                    f'"{reserved}" is reserved and cannot be passed as a keyword to context.log.'
+                )
+        extra_lines = {
+            key: _line(key, value)
+            for key, value in kwargs.items()
+            if key not in _SKIPPED_KEYS and value is not None
+        }
+        suffix = ""
+        event_type_value = None
+        pipeline_name = kwargs.get("pipeline_name") or self._prefix_pipeline
+        if dagster_event is not None:
+            event_lines, suffix = _event_lines(check.inst(dagster_event, DagsterEvent))
+            extra_lines.update(event_lines)
+            event_type_value = dagster_event.event_type_value
+            pipeline_name = dagster_event.pipeline_name
+        message = self._format(pipeline_name, event_type_value, msg, extra_lines, suffix)
+        step_key = self._logging_tags.get("step_key")
+        if dagster_event is not None:
+            record: EventRecord = DagsterEventRecord(
+                None, message, level, msg, self._run_id, time.time(), dagster_event.step_key,
+                dagster_event.pipeline_name, dagster_event,
+            )  # fmt: skip
+        else:
+            record = LogMessageRecord(
+                None, message, level, msg, self._run_id, time.time(), step_key, pipeline_name, None
+            )
+        meta = dict(kwargs)
+        if dagster_event is not None:
+            meta["dagster_event"] = dagster_event
+        self._dispatch(record, enabled, meta)
+        return record
+
+    def _dispatch(self, record: EventRecord, enabled: list[logging.Logger], message_props: dict) -> None:
+        if self._instance is not None:
+            self._instance.handle_new_event(record)
+        if not enabled:
+            return
+        meta = {
+            "run_id": self._run_id,
+            "orig_message": record.user_message,
+            "log_timestamp": record.timestamp,
+            **self._logging_tags,
+            **message_props,
+        }
+        extra = {DAGSTER_META_KEY: meta, EVENT_RECORD_ATTR: record}
+        for logger in enabled:
+            logger.log(record.level, record.message, extra=extra)
+
+    def log(self, level: int | str, msg: str, **kwargs: Any) -> EventRecord | None:
+        """Log ``msg`` at ``level`` (an int or a level name)."""
+        return self._log(coerce_valid_log_level(level), msg, kwargs)
+
+    def debug(self, msg: str, **kwargs: Any) -> EventRecord | None:
+        return self._log(logging.DEBUG, msg, kwargs)
+
+    def info(self, msg: str, **kwargs: Any) -> EventRecord | None:
+        return self._log(logging.INFO, msg, kwargs)
+
+    def warning(self, msg: str, **kwargs: Any) -> EventRecord | None:
+        return self._log(logging.WARNING, msg, kwargs)
+
+    warn = warning
+
+    def error(self, msg: str, **kwargs: Any) -> EventRecord | None:
+        return self._log(logging.ERROR, msg, kwargs)
+
+    def critical(self, msg: str, **kwargs: Any) -> EventRecord | None:
+        return self._log(logging.CRITICAL, msg, kwargs)
+
+    fatal = critical
+
+    def __repr__(self) -> str:
+        return f"DagsterLogManager(run_id={self._run_id!r}, logging_tags={self._logging_tags!r})"
