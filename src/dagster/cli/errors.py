@@ -1,0 +1,44 @@
+"""How the CLI reports a user's mistake: one clear message on stderr, a non-zero exit, no traceback of ours."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+
+class DagsterCliError(click.ClickException):
+    """A user-facing failure: printed as ``Error: <message>`` and exit code 1."""
+
+
+def format_config_errors(error: Any, config_sources: list[str] | None = None) -> str:
+    """A ``DagsterInvalidConfigError`` as a numbered list of paths and fixes."""
+    errors = list(getattr(error, "errors", []) or [])
+    messages = [getattr(item, "message", None) or str(item) for item in errors] or [str(error)]
+    preamble = str(error).splitlines()[0] if str(error) else "Invalid run config"
+    lines = [f"{preamble} ({len(messages)} error{'s' if len(messages) != 1 else ''}):"]
+    lines += [f"  {index}. {message}" for index, message in enumerate(messages, start=1)]
+    where = f" in {', '.join(config_sources)}" if config_sources else ""
+    lines.append(
+        f"Fix the run config{where}. `dagster pipeline scaffold_config <pipeline>` prints a skeleton of it."
+    )
+    return "\n".join(lines)
+
+
+def user_errors_as_cli_errors(fn: Callable) -> Callable:
+    """Turn the errors a user can cause (``DagsterError``) into a one-line-per-fact CLI error."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dagster.core.errors import DagsterError, DagsterInvalidConfigError
+
+        try:
+            return fn(*args, **kwargs)
+        except DagsterInvalidConfigError as exc:
+            raise DagsterCliError(format_config_errors(exc)) from exc
+        except DagsterError as exc:
+            raise DagsterCliError(str(exc)) from exc
+
+    return wrapper

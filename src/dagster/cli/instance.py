@@ -1,0 +1,57 @@
+"""``dagster instance info|migrate``: the instance of ``$DAGSTER_HOME`` and its storage schema."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from dagster.cli.errors import DagsterCliError, user_errors_as_cli_errors
+
+
+def create_instance_cli_group() -> click.Group:
+    group = click.Group(name="instance", help="Commands for working with the instance of $DAGSTER_HOME.")
+    group.add_command(instance_info_command)
+    group.add_command(instance_migrate_command)
+    return group
+
+
+@click.command(
+    name="info",
+    help="Print where the instance lives and its configured storages.\n\n\b\nExample:\n  dagster instance info",
+)
+@user_errors_as_cli_errors
+def instance_info_command() -> None:
+    from dagster.core.instance import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        click.echo(
+            "$DAGSTER_HOME is not set; commands use an ephemeral, in-memory instance (nothing is kept)."
+        )
+        click.echo("Set DAGSTER_HOME to a directory to keep runs, e.g. export DAGSTER_HOME=~/dagster_home")
+        return
+    instance = DagsterInstance.get()
+    click.echo(f"$DAGSTER_HOME: {home}\n")
+    click.echo(instance.info_str())
+
+
+@click.command(
+    name="migrate",
+    help="Upgrade the storage schema of the instance to this version (safe to run twice).\n\n"
+    "\b\nExample:\n  DAGSTER_HOME=~/dagster_home dagster instance migrate",
+)
+@user_errors_as_cli_errors
+def instance_migrate_command() -> None:
+    from dagster.core.instance import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise DagsterCliError(
+            "$DAGSTER_HOME is not set: there is no instance to migrate. Set it to your home directory."
+        )
+    instance = DagsterInstance.get()
+    click.echo(f"$DAGSTER_HOME: {home}")
+    instance.upgrade(click.echo)
+    click.echo("Migration complete.\n")
+    click.echo(instance.info_str())

@@ -1,0 +1,389 @@
+"""``dagster pipeline list|print|execute|launch|scaffold_config``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from dagster.cli.errors import DagsterCliError, user_errors_as_cli_errors
+from dagster.cli.load_handle import (
+    UsageError,
+    handle_for_pipeline_cli_args,
+    handle_for_repo_cli_args,
+    pipeline_target_command,
+    repository_target_argument,
+)
+from dagster.cli.run_config import get_cli_instance, load_environment_files, parse_solid_subset, parse_tags
+
+_TARGET_HELP = """
+\b
+Which pipeline: PIPELINE_NAME from ./repository.yaml (or -y other.yaml), or
+-f file.py / -m module with -n fn, where fn is a @pipeline or returns a
+pipeline (add PIPELINE_NAME when fn returns a repository).
+"""
+
+
+def create_pipeline_cli_group() -> click.Group:
+    group = click.Group(name="pipeline", help="Commands for working with Dagster pipelines.")
+    for command in (
+        pipeline_list_command,
+        pipeline_print_command,
+        pipeline_execute_command,
+        pipeline_launch_command,
+        pipeline_scaffold_command,
+    ):
+        group.add_command(command)
+    return group
+
+
+# ----- list -----
+
+
+@click.command(
+    name="list",
+    help="List the pipelines of a repository, with their solids in execution order.\n\n"
+    "\b\nExamples:\n  dagster pipeline list\n  dagster pipeline list -y path/to/repository.yaml\n"
+    "  dagster pipeline list -f repo.py -n define_repo",
+)
+@repository_target_argument
+@user_errors_as_cli_errors
+def pipeline_list_command(**kwargs: Any) -> None:
+    execute_list_command(kwargs, click.echo)
+
+
+def execute_list_command(cli_args: dict, print_fn: Callable[[str], Any]) -> None:
+    repository = handle_for_repo_cli_args(cli_args).build_repository_definition()
+    title = f"Repository {repository.name}"
+    print_fn(title)
+    print_fn("*" * len(title))
+    for index, pipeline_def in enumerate(repository.get_all_pipelines()):
+        pipeline_title = f"Pipeline: {pipeline_def.name}"
+        if index:
+            print_fn("*" * len(pipeline_title))
+        print_fn(pipeline_title)
+        if pipeline_def.description:
+            print_fn("Description:")
+            print_fn(_indent(pipeline_def.description.strip(), 4))
+        print_fn("Solids: (Execution Order)")
+        for solid in pipeline_def.solids_in_topological_order:
+            print_fn("    " + solid.name)
+
+
+def _indent(text: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line.strip() for line in text.splitlines())
+
+
+# ----- print -----
+
+
+@click.command(
+    name="print",
+    help="Print a pipeline's solids (--verbose adds descriptions, inputs and outputs).\n"
+    + _TARGET_HELP
+    + "\b\nExamples:\n  dagster pipeline print hello_world_pipeline\n"
+    "  dagster pipeline print --verbose -f hello_world.py -n hello_world_pipeline",
+)
+@click.option("--verbose", is_flag=True, help="Also print descriptions, inputs (with types) and outputs.")
+@pipeline_target_command
+@user_errors_as_cli_errors
+def pipeline_print_command(verbose: bool, **cli_args: Any) -> None:
+    execute_print_command(verbose, cli_args, click.echo)
+
+
+def execute_print_command(verbose: bool, cli_args: dict, print_fn: Callable[[str], Any]) -> None:
+    pipeline_def = handle_for_pipeline_cli_args(cli_args).build_pipeline_definition()
+    print_fn(f"Pipeline: {pipeline_def.name}")
+    if verbose and pipeline_def.description:
+        print_fn("Description:")
+        print_fn(_indent(pipeline_def.description.strip(), 4))
+    print_fn("Solids:")
+    for solid in pipeline_def.solids_in_topological_order:
+        _print_solid(solid, verbose, print_fn, 4)
+
+
+def _print_solid(solid: Any, verbose: bool, print_fn: Callable[[str], Any], indent: int) -> None:
+    pad = " " * indent
+    print_fn(f"{pad}Solid: {solid.name}")
+    if not verbose:
+        return
+    definition = solid.definition
+    if definition.description:
+        print_fn(f"{pad}    Description: {' '.join(definition.description.split())}")
+    print_fn(f"{pad}    Inputs:")
+    for input_def in definition.input_defs:
+        print_fn(f"{pad}        Input: {input_def.name} ({input_def.dagster_type.display_name})")
+    print_fn(f"{pad}    Outputs:")
+    for output_def in definition.output_defs:
+        print_fn(f"{pad}        Output: {output_def.name} ({output_def.dagster_type.display_name})")
+    if hasattr(definition, "solids_in_topological_order"):
+        print_fn(f"{pad}    Solids:")
+        for inner in definition.solids_in_topological_order:
+            _print_solid(inner, verbose, print_fn, indent + 8)
+
+
+# ----- scaffold_config -----
+
+
+@click.command(
+    name="scaffold_config",
+    help="Print a YAML skeleton of a pipeline's run config, to fill in and pass with -e.\n"
+    + _TARGET_HELP
+    + "\b\nExamples:\n  dagster pipeline scaffold_config csv_pipeline > config.yaml\n"
+    "  dagster pipeline scaffold_config -p csv_pipeline   # required fields only",
+)
+@click.option("--print-only-required", "-p", is_flag=True, help="Only the fields that must be given.")
+@click.option(
+    "--mode", "-d", help="The mode whose config to scaffold (default: the pipeline's default mode)."
+)
+@pipeline_target_command
+@user_errors_as_cli_errors
+def pipeline_scaffold_command(print_only_required: bool, mode: str | None, **kwargs: Any) -> None:
+    execute_scaffold_command(kwargs, click.echo, print_only_required, mode=mode)
+
+
+def execute_scaffold_command(
+    cli_args: dict, print_fn: Callable[[str], Any], print_only_required: bool = True, mode: str | None = None
+) -> None:
+    import yaml
+
+    from dagster.cli.config_scaffolder import scaffold_pipeline_config
+
+    pipeline_def = handle_for_pipeline_cli_args(cli_args).build_pipeline_definition()
+    if mode is not None:
+        _check_mode(pipeline_def, mode)
+    config = scaffold_pipeline_config(pipeline_def, skip_non_required=print_only_required, mode=mode)
+    print_fn(yaml.safe_dump(config, default_flow_style=False, sort_keys=False).rstrip())
+
+
+# ----- execute -----
+
+_RUN_OPTIONS_HELP = """
+\b
+Run config: -e files are read in order and merged (later files win on the
+same key); globs are allowed. A preset (-p) brings its own config, mode and
+solid subset, so it cannot be combined with -e.
+"""
+
+
+def _run_options(f: Callable) -> Callable:
+    options = [
+        click.option(
+            "--env",
+            "-e",
+            multiple=True,
+            type=click.STRING,
+            help="Run config YAML file (repeatable, glob patterns allowed), e.g. -e base.yaml -e 'local/*.yaml'.",
+        ),
+        click.option(
+            "--preset", "-p", help="Name of a preset of the pipeline (its config, mode and subset)."
+        ),
+        click.option("--mode", "-d", help="The mode to run in (required when the pipeline has several)."),
+        click.option("--tags", help='Run tags as a JSON object, e.g. --tags \'{"team": "data"}\'.'),
+        click.option(
+            "--solid-subset", "-s", help="Run only these solids, comma separated, e.g. -s load,clean."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.command(
+    name="execute",
+    help="Execute a pipeline in this process and store the run in $DAGSTER_HOME.\n"
+    + _TARGET_HELP
+    + _RUN_OPTIONS_HELP
+    + "\b\nExamples:\n  dagster pipeline execute hello_world_pipeline\n"
+    '  dagster pipeline execute csv_pipeline -e csv_pipeline.yaml --tags \'{"team": "data"}\'\n'
+    "  dagster pipeline execute modes_pipeline -d test -e modes_pipeline.yaml\n"
+    "  dagster pipeline execute presets_pipeline -p local\n"
+    "  dagster pipeline execute -f hello_world.py -n hello_world_pipeline\n"
+    "\b\nExit code: 0 when the run succeeds, 1 when it fails or cannot start, 2 on a usage error.",
+)
+@_run_options
+@pipeline_target_command
+@user_errors_as_cli_errors
+def pipeline_execute_command(
+    env: tuple,
+    preset: str | None,
+    mode: str | None,
+    tags: str | None,
+    solid_subset: str | None,
+    **kwargs: Any,
+) -> None:
+    result = execute_execute_command(
+        list(env),
+        kwargs,
+        mode=mode,
+        tags=parse_tags(tags),
+        preset=preset,
+        solid_subset=parse_solid_subset(solid_subset),
+    )
+    if not result.success:
+        raise SystemExit(1)
+
+
+def execute_execute_command(
+    env: list[str] | None,
+    cli_args: dict,
+    mode: str | None = None,
+    tags: dict | None = None,
+    preset: str | None = None,
+    solid_subset: list[str] | None = None,
+    instance: Any = None,
+    echo: Callable[[str], Any] | None = None,
+) -> Any:
+    """Load the pipeline named by ``cli_args``, run it with the merged ``env`` files, print the run.
+
+    Returns the execution result (``.success``, ``.run_id``).
+    """
+    from dagster.cli.execute import execute_and_print
+
+    handle = handle_for_pipeline_cli_args(cli_args)
+    pipeline_def = handle.build_pipeline_definition()
+    environment_dict, files = load_environment_files(env or [])
+    target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
+    return execute_and_print(
+        handle, target, tags or {}, instance or get_cli_instance(), echo or click.echo, config_sources=files
+    )
+
+
+# ----- launch -----
+
+
+@click.command(
+    name="launch",
+    help="Create a run and hand it to the instance's run launcher (configured in dagster.yaml).\n"
+    + _TARGET_HELP
+    + _RUN_OPTIONS_HELP
+    + "\b\nExample:\n  dagster pipeline launch csv_pipeline -e csv_pipeline.yaml",
+)
+@_run_options
+@pipeline_target_command
+@user_errors_as_cli_errors
+def pipeline_launch_command(
+    env: tuple,
+    preset: str | None,
+    mode: str | None,
+    tags: str | None,
+    solid_subset: str | None,
+    **kwargs: Any,
+) -> None:
+    execute_launch_command(
+        list(env),
+        kwargs,
+        mode=mode,
+        tags=parse_tags(tags),
+        preset=preset,
+        solid_subset=parse_solid_subset(solid_subset),
+    )
+
+
+def execute_launch_command(
+    env: list[str] | None,
+    cli_args: dict,
+    mode: str | None = None,
+    tags: dict | None = None,
+    preset: str | None = None,
+    solid_subset: list[str] | None = None,
+    instance: Any = None,
+    echo: Callable[[str], Any] | None = None,
+) -> Any:
+    """Create the run and launch it through ``instance.run_launcher``; returns the launched run."""
+    from dagster.cli.execute import create_run
+
+    echo = echo or click.echo
+    instance = instance or get_cli_instance()
+    if getattr(instance, "run_launcher", None) is None:
+        raise DagsterCliError(
+            "This instance has no run launcher. Add one to $DAGSTER_HOME/dagster.yaml, e.g. "
+            "`run_launcher: {module: dagster.core.launcher, class: CliApiRunLauncher}`, "
+            "or run the pipeline here with `dagster pipeline execute`."
+        )
+    handle = handle_for_pipeline_cli_args(cli_args)
+    pipeline_def = handle.build_pipeline_definition()
+    environment_dict, _files = load_environment_files(env or [])
+    target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
+    run = create_run(instance, target, tags or {})
+    launched = instance.launch_run(run.run_id) if hasattr(instance, "launch_run") else None
+    run = launched or run
+    echo(
+        f"Launched run {run.run_id} of pipeline {run.pipeline_name} ({type(instance.run_launcher).__name__})."
+    )
+    return run
+
+
+# ----- shared -----
+
+
+class RunTarget:
+    """What to run: the (sub-)pipeline, its run config, mode, solid subset and preset name."""
+
+    def __init__(
+        self,
+        pipeline_def: Any,
+        environment_dict: dict,
+        mode: str,
+        solid_subset: list | None,
+        preset: str | None,
+    ):
+        self.pipeline_def = pipeline_def
+        self.environment_dict = environment_dict
+        self.mode = mode
+        self.solid_subset = solid_subset
+        self.preset = preset
+
+
+def _check_mode(pipeline_def: Any, mode: str) -> None:
+    if not pipeline_def.has_mode_definition(mode):
+        modes = ", ".join(pipeline_def.available_modes)
+        raise DagsterCliError(f'Pipeline "{pipeline_def.name}" has no mode "{mode}". Its modes: {modes}.')
+
+
+def resolve_run_target(
+    pipeline_def: Any,
+    environment_dict: dict,
+    env_given: bool,
+    mode: str | None,
+    preset: str | None,
+    solid_subset: list[str] | None,
+) -> RunTarget:
+    """Apply preset, mode and solid subset (checking each name) to the loaded pipeline."""
+    if preset is not None:
+        if env_given:
+            raise UsageError(
+                "Cannot use -p/--preset together with -e/--env: the preset brings its own config."
+            )
+        if not pipeline_def.has_preset(preset):
+            names = ", ".join(p.name for p in pipeline_def.get_presets()) or "(none)"
+            raise DagsterCliError(
+                f'Pipeline "{pipeline_def.name}" has no preset "{preset}". Its presets: {names}.'
+            )
+        preset_def = pipeline_def.get_preset(preset)
+        if mode is not None and mode != preset_def.mode:
+            raise UsageError(f'Preset "{preset}" runs in mode "{preset_def.mode}"; drop -d/--mode {mode}.')
+        if solid_subset is not None and preset_def.solid_subset is not None:
+            raise UsageError(f'Preset "{preset}" has its own solid subset; drop -s/--solid-subset.')
+        environment_dict = dict(preset_def.environment_dict or {})
+        mode = preset_def.mode
+        solid_subset = solid_subset if solid_subset is not None else preset_def.solid_subset
+    if mode is None:
+        if not pipeline_def.is_single_mode:
+            modes = ", ".join(pipeline_def.available_modes)
+            raise DagsterCliError(
+                f'Pipeline "{pipeline_def.name}" has several modes; choose one with -d/--mode: {modes}.'
+            )
+        mode = pipeline_def.get_default_mode_name()
+    _check_mode(pipeline_def, mode)
+    run_pipeline = pipeline_def
+    if solid_subset is not None:
+        unknown = [name for name in solid_subset if not pipeline_def.has_solid_named(name)]
+        if unknown:
+            names = ", ".join(solid.name for solid in pipeline_def.solids)
+            raise DagsterCliError(
+                f'Pipeline "{pipeline_def.name}" has no solid(s) {", ".join(unknown)}. Its solids: {names}.'
+            )
+        run_pipeline = pipeline_def.build_sub_pipeline(solid_subset)
+    return RunTarget(run_pipeline, environment_dict, mode, solid_subset, preset)
