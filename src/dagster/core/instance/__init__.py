@@ -1,0 +1,639 @@
+"""``DagsterInstance``: where runs, their events and their captured output live.
+
+An instance bundles the storages named in ``$DAGSTER_HOME/dagster.yaml`` (or in-memory ones, for
+``DagsterInstance.ephemeral()``) and keeps them consistent: every event goes through
+``handle_new_event``, which appends it to the event log and moves the run's status along with
+the PIPELINE_* events. ``get_ref()`` returns an ``InstanceRef`` from which another process
+rebuilds the same instance.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from dagster import check
+from dagster.core.errors import DagsterInvariantViolationError, DagsterRunConflict
+from dagster.core.instance.ref import InstanceRef
+from dagster.core.instance.run_liveness import (
+    HOST_TAG,
+    PID_START_TAG,
+    PID_TAG,
+    current_process_tags,
+    dead_process_cause,
+)
+from dagster.core.instance.schedules import InstanceSchedulesMixin
+from dagster.core.storage.compute_log_manager import ComputeLogManager
+from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
+from dagster.core.storage.root import LocalArtifactStorage
+from dagster.serdes import whitelist_for_serdes
+
+if TYPE_CHECKING:
+    from dagster.core.events import DagsterEvent
+    from dagster.core.events.log import EventRecord
+
+__all__ = ["DagsterInstance", "InstanceRef", "InstanceType"]
+
+_PIPELINE_EVENT_TYPES = frozenset({"PIPELINE_START", "PIPELINE_SUCCESS", "PIPELINE_FAILURE"})
+_STARTED = PipelineRunStatus.STARTED
+_PROCESS_TAGS = (PID_TAG, HOST_TAG, PID_START_TAG)
+
+_process_temp_dir: str | None = None
+
+
+@whitelist_for_serdes
+class InstanceType(Enum):
+    PERSISTENT = "PERSISTENT"
+    EPHEMERAL = "EPHEMERAL"
+
+
+def _remove_process_temp_dir() -> None:
+    if _process_temp_dir is not None:
+        shutil.rmtree(_process_temp_dir, ignore_errors=True)
+
+
+class DagsterInstance(InstanceSchedulesMixin):
+    """The storages of one Dagster home, and the operations that keep them consistent."""
+
+    def __init__(
+        self,
+        instance_type: InstanceType,
+        local_artifact_storage: LocalArtifactStorage,
+        run_storage: Any,
+        event_storage: Any,
+        compute_log_manager: ComputeLogManager,
+        schedule_storage: Any = None,
+        scheduler: Any = None,
+        run_launcher: Any = None,
+        dagit_settings: dict | None = None,
+        telemetry_settings: dict | None = None,
+        ref: InstanceRef | None = None,
+    ):
+        from dagster.core.storage.event_log.base import EventLogStorage
+        from dagster.core.storage.runs.base import RunStorage
+
+        self._instance_type = check.inst_param(instance_type, "instance_type", InstanceType)
+        self._local_artifact_storage = check.inst_param(
+            local_artifact_storage, "local_artifact_storage", LocalArtifactStorage
+        )
+        self._run_storage = check.inst_param(run_storage, "run_storage", RunStorage)
+        self._event_storage = check.inst_param(event_storage, "event_storage", EventLogStorage)
+        self._compute_log_manager = check.inst_param(
+            compute_log_manager, "compute_log_manager", ComputeLogManager
+        )
+        self._schedule_storage = schedule_storage
+        self._scheduler = scheduler
+        self._run_launcher = run_launcher
+        self._dagit_settings = check.opt_dict_param(dagit_settings, "dagit_settings")
+        self._telemetry_settings = check.opt_dict_param(telemetry_settings, "telemetry_settings")
+        self._ref = check.opt_inst_param(ref, "ref", InstanceRef)
+        self._subscribers: defaultdict[str, list[Callable]] = defaultdict(list)
+
+    # ----------------------------------------------------------------------------------- creation
+
+    @staticmethod
+    def ephemeral(tempdir: str | None = None) -> DagsterInstance:
+        """In-memory runs and events, no compute log capture, artifacts in a process-wide temp dir."""
+        from dagster.core.storage.event_log import InMemoryEventLogStorage
+        from dagster.core.storage.noop_compute_log_manager import NoOpComputeLogManager
+        from dagster.core.storage.runs import InMemoryRunStorage
+
+        return DagsterInstance(
+            InstanceType.EPHEMERAL,
+            LocalArtifactStorage(tempdir or DagsterInstance.temp_storage()),
+            InMemoryRunStorage(),
+            InMemoryEventLogStorage(),
+            NoOpComputeLogManager(),
+        )
+
+    @staticmethod
+    def get(fallback_storage: str | None = None) -> DagsterInstance:
+        """The instance of ``$DAGSTER_HOME``; else one in ``fallback_storage``; else an ephemeral one."""
+        dagster_home = os.getenv("DAGSTER_HOME")
+        if dagster_home:
+            home = os.path.abspath(os.path.expanduser(dagster_home))
+            if not os.path.isdir(home):
+                what = "a file" if os.path.exists(home) else "missing"
+                raise DagsterInvariantViolationError(
+                    f'$DAGSTER_HOME is set to "{dagster_home}", but {home} is {what}, not a directory. '
+                    f"Create it (mkdir -p {home}) or point DAGSTER_HOME at an existing directory."
+                )
+            return DagsterInstance.from_config(home)
+        if fallback_storage is not None:
+            return DagsterInstance.from_config(fallback_storage)
+        return DagsterInstance.ephemeral()
+
+    @staticmethod
+    def local_temp(tempdir: str | None = None, overrides: dict | None = None) -> DagsterInstance:
+        """A persistent instance in ``tempdir`` (a new temp dir if None); ``overrides`` merge into dagster.yaml."""
+        if tempdir is None:
+            tempdir = tempfile.mkdtemp(prefix="dagster-home-")
+        return DagsterInstance.from_ref(InstanceRef.from_dir(tempdir, overrides=overrides))
+
+    @staticmethod
+    def from_config(config_dir: str, config_filename: str = "dagster.yaml") -> DagsterInstance:
+        return DagsterInstance.from_ref(InstanceRef.from_dir(config_dir, config_filename=config_filename))
+
+    @staticmethod
+    def from_ref(instance_ref: InstanceRef) -> DagsterInstance:
+        check.inst_param(instance_ref, "instance_ref", InstanceRef)
+        return DagsterInstance(
+            instance_type=InstanceType.PERSISTENT,
+            local_artifact_storage=instance_ref.local_artifact_storage,
+            run_storage=instance_ref.run_storage,
+            event_storage=instance_ref.event_storage,
+            compute_log_manager=instance_ref.compute_log_manager,
+            schedule_storage=instance_ref.schedule_storage,
+            scheduler=instance_ref.scheduler,
+            run_launcher=instance_ref.run_launcher,
+            dagit_settings=instance_ref.dagit_settings,
+            telemetry_settings=instance_ref.telemetry_settings,
+            ref=instance_ref,
+        )
+
+    @staticmethod
+    def temp_storage() -> str:
+        """A temp dir shared by this process's ephemeral instances, removed when the process exits."""
+        global _process_temp_dir
+        if _process_temp_dir is None:
+            _process_temp_dir = tempfile.mkdtemp(prefix="dagster-")
+            atexit.register(_remove_process_temp_dir)
+        return _process_temp_dir
+
+    # --------------------------------------------------------------------------------------- info
+
+    @property
+    def is_persistent(self) -> bool:
+        return self._instance_type is InstanceType.PERSISTENT
+
+    @property
+    def is_ephemeral(self) -> bool:
+        return self._instance_type is InstanceType.EPHEMERAL
+
+    def get_ref(self) -> InstanceRef:
+        if self._ref is None:
+            raise DagsterInvariantViolationError(
+                "This instance has no InstanceRef, so another process cannot open it: it is ephemeral "
+                "(in memory). Use a persistent instance: set DAGSTER_HOME, or DagsterInstance.local_temp()."
+            )
+        return self._ref
+
+    @property
+    def root_directory(self) -> str:
+        return self._local_artifact_storage.base_dir
+
+    @property
+    def compute_log_manager(self) -> ComputeLogManager:
+        return self._compute_log_manager
+
+    @property
+    def run_storage(self) -> Any:
+        return self._run_storage
+
+    @property
+    def event_storage(self) -> Any:
+        return self._event_storage
+
+    @property
+    def schedule_storage(self) -> Any:
+        return self._schedule_storage
+
+    @property
+    def scheduler(self) -> Any:
+        return self._scheduler
+
+    @property
+    def run_launcher(self) -> Any:
+        return self._run_launcher
+
+    @property
+    def dagit_settings(self) -> dict:
+        return self._dagit_settings
+
+    @property
+    def telemetry_enabled(self) -> bool:
+        if self.is_ephemeral:
+            return False
+        return bool(self._telemetry_settings.get("enabled", True))
+
+    @staticmethod
+    def info_str_for_component(component_name: str, component: Any) -> str:
+        inst_data = getattr(component, "inst_data", None)
+        if inst_data is not None:
+            return f"{component_name}:\n{inst_data.info_str('  ')}\n"
+        if component is None:
+            return f"{component_name}: none\n"
+        return f"{component_name}:\n  class: {type(component).__name__}\n"
+
+    def info_str(self) -> str:
+        components = [
+            ("local_artifact_storage", self._local_artifact_storage),
+            ("run_storage", self._run_storage),
+            ("event_log_storage", self._event_storage),
+            ("compute_logs", self._compute_log_manager),
+            ("schedule_storage", self._schedule_storage),
+            ("scheduler", self._scheduler),
+            ("run_launcher", self._run_launcher),
+        ]
+        return "\n".join(self.info_str_for_component(name, component) for name, component in components)
+
+    # ---------------------------------------------------------------------------------- lifecycle
+
+    def upgrade(self, print_fn: Callable[[str], Any] = lambda _: None) -> None:
+        """Bring the run, event log and schedule storages to the current schema."""
+        print_fn("Updating run storage...")
+        self._run_storage.upgrade()
+        print_fn("Updating event storage...")
+        self._event_storage.upgrade()
+        if self._schedule_storage is not None and hasattr(self._schedule_storage, "upgrade"):
+            print_fn("Updating schedule storage...")
+            self._schedule_storage.upgrade()
+
+    def dispose(self) -> None:
+        self._run_storage.dispose()
+        self._event_storage.dispose()
+        self._compute_log_manager.dispose()
+
+    # --------------------------------------------------------------------------------------- runs
+
+    def create_run_for_pipeline(
+        self,
+        pipeline_def: Any,
+        execution_plan: Any = None,
+        run_id: str | None = None,
+        environment_dict: dict | None = None,
+        mode: str | None = None,
+        solid_subset: list | None = None,
+        step_keys_to_execute: list | None = None,
+        status: PipelineRunStatus | None = None,
+        tags: dict | None = None,
+        root_run_id: str | None = None,
+        parent_run_id: str | None = None,
+    ) -> PipelineRun:
+        """Create a run of ``pipeline_def`` with its pipeline and plan snapshots (validates the config)."""
+        from dagster.core.execution.api import create_execution_plan
+        from dagster.core.execution.config import RunConfig
+        from dagster.core.snap import snapshot_from_execution_plan
+
+        if solid_subset:
+            pipeline_def = pipeline_def.build_sub_pipeline(solid_subset)
+        mode = mode or pipeline_def.get_default_mode_name()
+        if execution_plan is None:
+            execution_plan = create_execution_plan(
+                pipeline_def,
+                environment_dict=environment_dict,
+                run_config=RunConfig(mode=mode, step_keys_to_execute=step_keys_to_execute),
+            )
+        pipeline_snapshot = pipeline_def.get_pipeline_snapshot()
+        return self.create_run(
+            pipeline_name=pipeline_def.name,
+            run_id=run_id,
+            environment_dict=environment_dict,
+            mode=mode,
+            solid_subset=solid_subset,
+            step_keys_to_execute=step_keys_to_execute,
+            status=status,
+            tags=tags,
+            root_run_id=root_run_id,
+            parent_run_id=parent_run_id,
+            pipeline_snapshot=pipeline_snapshot,
+            execution_plan_snapshot=snapshot_from_execution_plan(
+                execution_plan, pipeline_def.get_pipeline_snapshot_id()
+            ),
+        )
+
+    def _snapshot_ids(self, pipeline_snapshot: Any, execution_plan_snapshot: Any) -> tuple:
+        """Store the snapshots (idempotent: they are content-addressed) and return their ids."""
+        pipeline_snapshot_id = None
+        if pipeline_snapshot is not None:
+            pipeline_snapshot_id = self._run_storage.add_pipeline_snapshot(pipeline_snapshot)
+        execution_plan_snapshot_id = None
+        if execution_plan_snapshot is not None:
+            check.invariant(
+                pipeline_snapshot_id is not None,
+                "An execution plan snapshot needs the pipeline snapshot it was made from.",
+            )
+            check.invariant(
+                execution_plan_snapshot.pipeline_snapshot_id == pipeline_snapshot_id,
+                "The execution plan snapshot was made from a different pipeline snapshot "
+                f"({execution_plan_snapshot.pipeline_snapshot_id}) than the one given ({pipeline_snapshot_id}).",
+            )
+            execution_plan_snapshot_id = self._run_storage.add_execution_plan_snapshot(
+                execution_plan_snapshot
+            )
+        return pipeline_snapshot_id, execution_plan_snapshot_id
+
+    def _construct_run(
+        self,
+        pipeline_name: str | None,
+        run_id: str | None,
+        environment_dict: dict | None,
+        mode: str | None,
+        solid_subset: list | None,
+        step_keys_to_execute: list | None,
+        status: PipelineRunStatus | None,
+        tags: dict | None,
+        root_run_id: str | None,
+        parent_run_id: str | None,
+        pipeline_snapshot: Any,
+        execution_plan_snapshot: Any,
+    ) -> PipelineRun:
+        pipeline_snapshot_id, execution_plan_snapshot_id = self._snapshot_ids(
+            pipeline_snapshot, execution_plan_snapshot
+        )
+        return PipelineRun(
+            pipeline_name=pipeline_name,
+            run_id=run_id,
+            environment_dict=environment_dict,
+            mode=mode,
+            solid_subset=solid_subset,
+            step_keys_to_execute=step_keys_to_execute,
+            status=status,
+            tags=tags,
+            root_run_id=root_run_id,
+            parent_run_id=parent_run_id,
+            pipeline_snapshot_id=pipeline_snapshot_id,
+            execution_plan_snapshot_id=execution_plan_snapshot_id,
+        )
+
+    def create_run(
+        self,
+        pipeline_name: str | None = None,
+        run_id: str | None = None,
+        environment_dict: dict | None = None,
+        mode: str | None = None,
+        solid_subset: list | None = None,
+        step_keys_to_execute: list | None = None,
+        status: PipelineRunStatus | None = None,
+        tags: dict | None = None,
+        root_run_id: str | None = None,
+        parent_run_id: str | None = None,
+        pipeline_snapshot: Any = None,
+        execution_plan_snapshot: Any = None,
+    ) -> PipelineRun:
+        run = self._construct_run(
+            pipeline_name,
+            run_id,
+            environment_dict,
+            mode,
+            solid_subset,
+            step_keys_to_execute,
+            status,
+            tags,
+            root_run_id,
+            parent_run_id,
+            pipeline_snapshot,
+            execution_plan_snapshot,
+        )
+        return self._run_storage.add_run(run)
+
+    def get_or_create_run(
+        self,
+        pipeline_name: str | None = None,
+        run_id: str | None = None,
+        environment_dict: dict | None = None,
+        mode: str | None = None,
+        solid_subset: list | None = None,
+        step_keys_to_execute: list | None = None,
+        status: PipelineRunStatus | None = None,
+        tags: dict | None = None,
+        root_run_id: str | None = None,
+        parent_run_id: str | None = None,
+        pipeline_snapshot: Any = None,
+        execution_plan_snapshot: Any = None,
+    ) -> PipelineRun:
+        """The stored run ``run_id`` if it matches these arguments, else a new one (a mismatch raises)."""
+        run = self._construct_run(
+            pipeline_name,
+            run_id,
+            environment_dict,
+            mode,
+            solid_subset,
+            step_keys_to_execute,
+            status,
+            tags,
+            root_run_id,
+            parent_run_id,
+            pipeline_snapshot,
+            execution_plan_snapshot,
+        )
+        existing = self._run_storage.get_run_by_id(run.run_id)
+        if existing is None:
+            return self._run_storage.add_run(run)
+        differing = [
+            field
+            for field in PipelineRun._fields
+            if field != "status" and getattr(existing, field) != getattr(run, field)
+        ]
+        if differing:
+            raise DagsterRunConflict(
+                f"A run with id {run.run_id} already exists with different "
+                + ", ".join(
+                    f"{field} (stored {getattr(existing, field)!r}, given {getattr(run, field)!r})"
+                    for field in differing
+                )
+                + ". Use a new run id, or the stored values."
+            )
+        return existing
+
+    def add_run(self, pipeline_run: PipelineRun) -> PipelineRun:
+        return self._run_storage.add_run(pipeline_run)
+
+    def has_run(self, run_id: str) -> bool:
+        return self._run_storage.has_run(run_id)
+
+    def get_run_by_id(self, run_id: str) -> PipelineRun | None:
+        run = self._run_storage.get_run_by_id(run_id)
+        if run is not None and run.status is _STARTED:
+            run = self._fail_if_process_dead(run)
+        return run
+
+    def get_runs(self, filters: Any = None, cursor: str | None = None, limit: int | None = None) -> list:
+        runs = self._run_storage.get_runs(filters, cursor, limit)
+        if any(run.status is _STARTED for run in runs):
+            runs = [self._fail_if_process_dead(run) if run.status is _STARTED else run for run in runs]
+            if filters is not None and filters.status is not None:
+                runs = [run for run in runs if run.status == filters.status]
+        return runs
+
+    def get_runs_count(self, filters: Any = None) -> int:
+        return self._run_storage.get_runs_count(filters)
+
+    def get_run_group(self, run_id: str) -> tuple | None:
+        return self._run_storage.get_run_group(run_id)
+
+    def get_run_tags(self) -> list:
+        return self._run_storage.get_run_tags()
+
+    def add_run_tags(self, run_id: str, new_tags: dict) -> None:
+        self._run_storage.add_run_tags(run_id, new_tags)
+
+    def get_run_stats(self, run_id: str) -> Any:
+        return self._event_storage.get_stats_for_run(run_id)
+
+    def get_run_step_stats(self, run_id: str) -> list:
+        return self._event_storage.get_step_stats_for_run(run_id)
+
+    def delete_run(self, run_id: str) -> None:
+        self._run_storage.delete_run(run_id)
+        self._event_storage.delete_events(run_id)
+
+    def wipe(self) -> None:
+        self._run_storage.wipe()
+        self._event_storage.wipe()
+
+    def handle_run_event(self, run_id: str, event: DagsterEvent) -> None:
+        self._run_storage.handle_run_event(run_id, event)
+
+    def launch_run(self, run_id: str) -> PipelineRun:
+        if self._run_launcher is None:
+            raise DagsterInvariantViolationError(
+                "This instance has no run launcher. Add a `run_launcher:` section to "
+                "$DAGSTER_HOME/dagster.yaml, or execute the pipeline directly."
+            )
+        run = self.get_run_by_id(run_id)
+        if run is None:
+            from dagster.core.errors import DagsterRunNotFoundError
+
+            raise DagsterRunNotFoundError(
+                f"Cannot launch run {run_id}: no such run in this instance.", invalid_run_id=run_id
+            )
+        return self._run_launcher.launch_run(self, run)
+
+    # ---------------------------------------------------------------------------------- snapshots
+
+    def get_pipeline_snapshot(self, snapshot_id: str) -> Any:
+        return self._run_storage.get_pipeline_snapshot(snapshot_id)
+
+    def has_pipeline_snapshot(self, snapshot_id: str) -> bool:
+        return self._run_storage.has_pipeline_snapshot(snapshot_id)
+
+    def get_execution_plan_snapshot(self, snapshot_id: str) -> Any:
+        return self._run_storage.get_execution_plan_snapshot(snapshot_id)
+
+    # ------------------------------------------------------------------------------------- events
+
+    def logs_after(self, run_id: str, cursor: int) -> list:
+        return self._event_storage.get_logs_for_run(run_id, cursor=cursor)
+
+    def all_logs(self, run_id: str) -> list:
+        return self._event_storage.get_logs_for_run(run_id)
+
+    def watch_event_logs(self, run_id: str, cursor: int, cb: Callable) -> None:
+        self._event_storage.watch(run_id, cursor, cb)
+
+    def end_watch_event_logs(self, run_id: str, cb: Callable) -> None:
+        self._event_storage.end_watch(run_id, cb)
+
+    def add_event_listener(self, run_id: str, cb: Callable[[EventRecord], Any]) -> None:
+        """Call ``cb(record)`` in this process for every event of ``run_id`` handled by this instance."""
+        self._subscribers[run_id].append(cb)
+
+    def handle_new_event(self, event: EventRecord) -> None:
+        """Store ``event``; a PIPELINE_START/SUCCESS/FAILURE event also moves the run's status."""
+        dagster_event = event.dagster_event
+        if dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES:
+            if dagster_event.event_type_value == "PIPELINE_START":
+                self._run_storage.add_run_tags(event.run_id, current_process_tags())
+            self._event_storage.store_event(event)
+            self._run_storage.handle_run_event(event.run_id, dagster_event)
+        else:
+            self._event_storage.store_event(event)
+        listeners = self._subscribers.get(event.run_id)
+        if listeners:
+            for listener in listeners:
+                listener(event)
+
+    def get_logger(self) -> logging.Logger:
+        """A python logger that turns the structured records of a run's log manager into stored events."""
+        from dagster.core.events.log import construct_event_logger
+
+        return construct_event_logger(self.handle_new_event)
+
+    def report_engine_event(
+        self,
+        message: str,
+        pipeline_run: PipelineRun,
+        engine_event_data: Any = None,
+        cls: type | None = None,
+        step_key: str | None = None,
+    ) -> DagsterEvent:
+        """Write an ENGINE_EVENT for ``pipeline_run`` (INFO, or ERROR when the data carries an error)."""
+        from dagster.core.events import DagsterEvent, DagsterEventType, EngineEventData
+
+        if cls is not None:
+            message = f"[{cls.__name__}] {message}"
+        engine_event_data = engine_event_data or EngineEventData([])
+        level = logging.ERROR if engine_event_data.error is not None else logging.INFO
+        dagster_event = DagsterEvent(
+            event_type_value=DagsterEventType.ENGINE_EVENT.value,
+            pipeline_name=pipeline_run.pipeline_name,
+            step_key=step_key,
+            message=message,
+            event_specific_data=engine_event_data,
+        )
+        self._write_event(pipeline_run, dagster_event, message, level, step_key)
+        return dagster_event
+
+    def report_run_failed(self, pipeline_run: PipelineRun, reason: str | None = None) -> DagsterEvent:
+        """Write PIPELINE_FAILURE for a run from outside its execution (its status becomes FAILURE)."""
+        from dagster.core.events import DagsterEvent, DagsterEventType
+
+        message = "This pipeline run has been marked as failed from outside the execution context."
+        if reason:
+            message = f"{message} {reason}"
+        dagster_event = DagsterEvent(
+            event_type_value=DagsterEventType.PIPELINE_FAILURE.value,
+            pipeline_name=pipeline_run.pipeline_name,
+            message=message,
+        )
+        self._write_event(pipeline_run, dagster_event, message, logging.ERROR, None)
+        return dagster_event
+
+    def _write_event(
+        self, pipeline_run: PipelineRun, dagster_event: Any, message: str, level: int, step_key: str | None
+    ) -> None:
+        from dagster.core.events.log import DagsterEventRecord
+
+        self.handle_new_event(
+            DagsterEventRecord(
+                error_info=None,
+                message=message,
+                level=level,
+                user_message=message,
+                run_id=pipeline_run.run_id,
+                timestamp=time.time(),
+                step_key=step_key,
+                pipeline_name=pipeline_run.pipeline_name,
+                dagster_event=dagster_event,
+            )
+        )
+
+    def _fail_if_process_dead(self, run: PipelineRun) -> PipelineRun:
+        """Mark a STARTED run whose executing process is gone as FAILED, naming the pid and cause."""
+        cause = dead_process_cause(run)
+        if cause is None:
+            return run
+        from dagster.core.definitions.events import EventMetadataEntry
+        from dagster.core.events import EngineEventData
+
+        entries = [EventMetadataEntry.text(run.tags[key], key) for key in _PROCESS_TAGS if key in run.tags]
+        self.report_engine_event(cause, run, EngineEventData(entries), cls=DagsterInstance)
+        self.report_run_failed(run, cause)
+        return self._run_storage.get_run_by_id(run.run_id) or run
+
+    # -------------------------------------------------------------------------------- directories
+
+    def file_manager_directory(self, run_id: str) -> str:
+        return self._local_artifact_storage.file_manager_dir(run_id)
+
+    def intermediates_directory(self, run_id: str) -> str:
+        return self._local_artifact_storage.intermediates_dir(run_id)
