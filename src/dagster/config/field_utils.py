@@ -1,0 +1,129 @@
+"""Config types made of named fields: ``Shape`` (strict), ``Permissive`` and ``Selector``.
+
+Each is memoized on a hash of its fields (names, types, required flags, defaults, descriptions)
+and its description, so ``Shape({'a': int}) is Shape({'a': int})`` and its ``key`` is stable across
+processes (``Shape.<sha1>``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing
+from collections.abc import Iterator
+
+from dagster import check
+from dagster.config.config_type import ConfigType, ConfigTypeKind
+from dagster.config.field import (
+    FIELD_NO_DEFAULT_PROVIDED,
+    Field,
+    _convert_fields,
+    convert_potential_field,
+)
+from dagster.core.errors import DagsterInvalidConfigDefinitionError
+
+
+def _fields_hash(fields: dict[str, Field], description: str | None) -> str:
+    parts = []
+    for name in sorted(fields):
+        field = fields[name]
+        default = field.default_value_as_json_str if field.default_provided else ""
+        parts.append(
+            f"{name}\x1f{field.config_type.key}\x1f{int(field.is_required)}\x1f{int(field.default_provided)}"
+            f"\x1f{default}\x1f{field.description or ''}"
+        )
+    parts.append(f"description\x1f{description or ''}")
+    return hashlib.sha1("\x1e".join(parts).encode("utf8")).hexdigest()
+
+
+def _to_fields(cls_name: str, fields: typing.Any) -> dict[str, Field]:
+    if not isinstance(fields, dict):
+        raise DagsterInvalidConfigDefinitionError(
+            fields, fields, [], reason=f"{cls_name} takes a dict of {{field name: schema or Field}}"
+        )
+    if all(isinstance(value, Field) for value in fields.values()) and all(isinstance(k, str) for k in fields):
+        return dict(fields)
+    return _convert_fields(fields, fields, [])
+
+
+class _ConfigHasFields(ConfigType):
+    """Base of the field-bearing types; ``fields`` keeps declaration order."""
+
+    fields: dict[str, Field]
+    _cache: typing.ClassVar[dict[str, ConfigType]]
+    _kind: typing.ClassVar[ConfigTypeKind]
+
+    def __new__(cls, fields: typing.Any, description: str | None = None):
+        check.opt_str_param(description, "description")
+        converted = _to_fields(cls.__name__, fields)
+        digest = _fields_hash(converted, description)
+        cached = cls._cache.get(digest)
+        if cached is not None:
+            return cached
+        self = super().__new__(cls)
+        self.fields = converted
+        self._setup(cls._make_key(digest, converted, description), cls._kind, description=description)
+        cls._cache[digest] = self
+        return self
+
+    def __init__(self, fields: typing.Any, description: str | None = None):  # memoized in __new__
+        pass
+
+    @classmethod
+    def _make_key(cls, digest: str, fields: dict[str, Field], description: str | None) -> str:
+        return f"{cls.__name__}.{digest}"
+
+    def type_iterator(self) -> Iterator[ConfigType]:
+        for field in self.fields.values():
+            yield from field.config_type.type_iterator()
+        yield self
+
+    def __reduce__(self):
+        return (type(self), (self.fields, self.description))
+
+
+class Shape(_ConfigHasFields):
+    """A dict with exactly these fields: unknown keys are errors, defaults are filled in."""
+
+    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
+    _kind = ConfigTypeKind.STRICT_SHAPE
+
+
+class Permissive(_ConfigHasFields):
+    """A dict whose declared fields are checked; any other keys pass through unchanged."""
+
+    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
+    _kind = ConfigTypeKind.PERMISSIVE_SHAPE
+
+    def __new__(cls, fields: typing.Any = None, description: str | None = None):
+        return super().__new__(cls, {} if fields is None else fields, description)
+
+    def __init__(self, fields: typing.Any = None, description: str | None = None):
+        pass
+
+    @classmethod
+    def _make_key(cls, digest: str, fields: dict[str, Field], description: str | None) -> str:
+        return "Permissive" if not fields and not description else f"Permissive.{digest}"
+
+
+class Selector(_ConfigHasFields):
+    """A dict with exactly one key naming one of the fields (a choice between alternatives)."""
+
+    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
+    _kind = ConfigTypeKind.SELECTOR
+
+
+def all_optional_type(config_type: ConfigType) -> bool:
+    """True for a Shape/Permissive whose every field is optional."""
+    if not ConfigTypeKind.is_shape(config_type.kind):
+        return False
+    return all(not field.is_required for field in config_type.fields.values())  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "FIELD_NO_DEFAULT_PROVIDED",
+    "Permissive",
+    "Selector",
+    "Shape",
+    "all_optional_type",
+    "convert_potential_field",
+]
