@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from dagster import check
@@ -57,9 +58,23 @@ def coerce_valid_log_level(log_level: int | str) -> int:
     )
 
 
+# One reusable C encoder for our own records (never circular, so no cycle markers): building a
+# JSONEncoder per call, as ``json.dumps`` with options does, costs more than the encoding itself.
+if c_make_encoder is not None:
+    _ENCODE_RECORD = c_make_encoder(None, repr, encode_basestring_ascii, None, ": ", ", ", True, False, True)
+else:  # an interpreter without the C accelerator
+    _PY_ENCODER = json.JSONEncoder(sort_keys=True, default=repr, check_circular=False)
+
+    def _ENCODE_RECORD(value: Any, _level: int) -> Any:
+        return _PY_ENCODER.iterencode(value)
+
+
 def _dump(value: Any) -> str:
-    if isinstance(value, tuple) and hasattr(value, "_asdict"):
-        value = value._asdict()
+    """JSON text of a ``key = value`` line's value; records are shown as objects of their fields."""
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return "".join(_ENCODE_RECORD(dict(zip(value._fields, value)), 0))
     return json.dumps(value, sort_keys=True, default=repr)
 
 
