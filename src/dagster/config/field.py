@@ -218,7 +218,6 @@ class Field:
         "description",
         "_default_value",
         "_default_json",
-        "_static_default",
     )
 
     def __init__(
@@ -270,7 +269,6 @@ class Field:
                 self._default_value = self._implied_default()
         self.is_required: bool = is_required
         self._default_json: str | None = None
-        self._static_default: typing.Any = FIELD_NO_DEFAULT_PROVIDED
 
     def _check_default(self, default_value: typing.Any) -> None:
         import enum

@@ -53,10 +53,21 @@ class _Context:
         self.copy_any = False
 
 
-_Evaluator = Callable[[_Context, Any, Any, tuple], Any]
-_EVALUATORS: dict[ConfigType, _Evaluator] = {}
-_STATIC: dict[ConfigType, bool] = {}
-_UNSET = object()
+# A path is a linked list of (parent, step) pairs, root = None: O(1) per step on the hot path,
+# flattened to a tuple only when an error is reported.
+_Path = "tuple | None"
+_Evaluator = Callable[[_Context, Any, Any], Any]
+_COMPILED: dict[ConfigType, _Evaluator] = {}
+_MISSING = object()
+
+
+def _flatten(path: _Path) -> tuple:
+    steps = []
+    while path is not None:
+        path, step = path
+        steps.append(step)
+    steps.reverse()
+    return tuple(steps)
 
 
 def _copy_plain(value: Any) -> Any:
@@ -68,233 +79,281 @@ def _copy_plain(value: Any) -> Any:
     return value
 
 
-def _mismatch(ctx: _Context, config_type: ConfigType, value: Any, path: tuple, make: Callable) -> None:
+def _mismatch(ctx: _Context, config_type: ConfigType, value: Any, path: _Path, make: Callable) -> None:
     if value is None:
-        ctx.errors.append(E.create_none_not_allowed_error(path, config_type))
+        ctx.errors.append(E.create_none_not_allowed_error(_flatten(path), config_type))
     else:
-        ctx.errors.append(make(path, config_type, value))
+        ctx.errors.append(make(_flatten(path), config_type, value))
 
 
-def _ev_any(ctx: _Context, config_type: ConfigType, value: Any, path: tuple) -> Any:
-    return _copy_plain(value) if ctx.copy_any else value
-
-
-def _ev_int(ctx: _Context, config_type: ConfigType, value: Any, path: tuple) -> Any:
-    if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    _mismatch(ctx, config_type, value, path, E.create_scalar_error)
-    return None
-
-
-def _ev_float(ctx: _Context, config_type: ConfigType, value: Any, path: tuple) -> Any:
-    kind = type(value)
-    if kind is float or kind is int or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-        return float(value) if ctx.post_process else value
-    _mismatch(ctx, config_type, value, path, E.create_scalar_error)
-    return None
-
-
-def _ev_bool(ctx: _Context, config_type: ConfigType, value: Any, path: tuple) -> Any:
-    if type(value) is bool:
-        return value
-    _mismatch(ctx, config_type, value, path, E.create_scalar_error)
-    return None
-
-
-def _ev_string(ctx: _Context, config_type: ConfigType, value: Any, path: tuple) -> Any:
-    if isinstance(value, str):
-        return value
-    _mismatch(ctx, config_type, value, path, E.create_scalar_error)
-    return None
-
-
-def _ev_enum(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if not isinstance(value, str):
-        _mismatch(ctx, config_type, value, path, E.create_enum_type_mismatch_error)
-        return None
-    if not config_type.is_valid_config_enum_value(value):
-        ctx.errors.append(E.create_enum_value_missing_error(path, config_type, value))
-        return None
-    return config_type.to_python_value(value) if ctx.post_process else value
-
-
-def _ev_noneable(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if value is None:
-        return None
-    inner = config_type.inner_type
-    return (_EVALUATORS.get(inner) or _evaluator_for(inner))(ctx, inner, value, path)
-
-
-def _ev_array(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if not isinstance(value, list):
-        _mismatch(ctx, config_type, value, path, E.create_list_error)
-        return None
-    inner = config_type.inner_type
-    evaluate = _EVALUATORS.get(inner) or _evaluator_for(inner)
-    return [evaluate(ctx, inner, item, path + (index,)) for index, item in enumerate(value)]
-
-
-def _default(ctx: _Context, field: Field, path: tuple) -> Any:
-    """The processed default of ``field``, fresh for each call (cached when deterministic)."""
-    config_type = field.config_type
-    if ctx.post_process and _is_static(config_type):
-        cached = field._static_default
-        if cached is FIELD_NO_DEFAULT_PROVIDED:
-            result = _run(config_type, field._default_value, True)
-            if result.success:  # otherwise evaluate below, which reports the errors at their path
-                cached = field._static_default = result.value
-        if cached is not FIELD_NO_DEFAULT_PROVIDED:
-            return _copy_plain(cached)
-    copy_any = ctx.copy_any
-    ctx.copy_any = True
-    try:
-        return (_EVALUATORS.get(config_type) or _evaluator_for(config_type))(
-            ctx, config_type, field._default_value, path
-        )
-    finally:
-        ctx.copy_any = copy_any
-
-
-def _ev_shape(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if not isinstance(value, Mapping):
-        _mismatch(ctx, config_type, value, path, E.create_dict_type_mismatch_error)
-        return None
-    errors = ctx.errors
-    start = len(errors)
-    fields = config_type.fields
-    out = {}
-    found = 0
-    missing = None
-    for name, field in fields.items():
-        if name in value:
-            found += 1
-            field_type = field.config_type
-            out[name] = (_EVALUATORS.get(field_type) or _evaluator_for(field_type))(
-                ctx, field_type, value[name], path + (name,)
-            )
-        elif field._default_value is not FIELD_NO_DEFAULT_PROVIDED:
-            out[name] = _default(ctx, field, path + (name,))
-        elif field.is_required:
-            if missing is None:
-                missing = [name]
-            else:
-                missing.append(name)
-    header = None
-    if found < len(value):
-        extras = [key for key in value if key not in fields]
-        if config_type.kind == ConfigTypeKind.PERMISSIVE_SHAPE:
-            for key in extras:
-                out[key] = _copy_plain(value[key]) if ctx.copy_any else value[key]
-        elif len(extras) == 1:
-            header = [E.create_field_not_defined_error(path, config_type, extras[0])]
+def _compile(config_type: ConfigType) -> _Evaluator:
+    """The evaluator of ``config_type``: built once per type object, then reused."""
+    evaluator = _COMPILED.get(config_type)
+    if evaluator is None:
+        if config_type.kind == ConfigTypeKind.SCALAR:
+            evaluator = _compile_scalar(config_type)
         else:
-            header = [E.create_fields_not_defined_error(path, config_type, extras)]
-    if missing is not None:
-        if header is None:
-            header = []
-        if len(missing) == 1:
-            header.append(E.create_missing_required_field_error(path, config_type, missing[0]))
-        else:
-            header.append(E.create_missing_required_fields_error(path, config_type, missing))
-    if header is not None:
-        errors[start:start] = header
-    return out
-
-
-def _ev_selector(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if not isinstance(value, Mapping):
-        if value is None:
-            ctx.errors.append(E.create_none_not_allowed_error(path, config_type))
-        else:
-            ctx.errors.append(E.create_selector_type_error(path, config_type, value))
-        return None
-    fields = config_type.fields
-    if len(value) > 1:
-        ctx.errors.append(E.create_selector_multiple_fields_error(path, config_type, value))
-        return None
-    if not value:
-        if len(fields) != 1:
-            ctx.errors.append(E.create_selector_multiple_fields_no_field_selected_error(path, config_type))
-            return None
-        ((name, field),) = fields.items()
-        if field._default_value is not FIELD_NO_DEFAULT_PROVIDED:
-            return {name: _default(ctx, field, path + (name,))}
-        if field.is_required or not field.config_type.has_fields:
-            ctx.errors.append(E.create_selector_unspecified_value_error(path, config_type))
-            return None
-        field_value = {}
-    else:
-        ((name, field_value),) = value.items()
-        field = fields.get(name)
-        if field is None:
-            ctx.errors.append(E.create_field_not_defined_error(path, config_type, name))
-            return None
-    field_type = fields[name].config_type
-    if field_value is None and field_type.has_fields:
-        field_value = {}
-    evaluate = _EVALUATORS.get(field_type) or _evaluator_for(field_type)
-    return {name: evaluate(ctx, field_type, field_value, path + (name,))}
-
-
-def _ev_scalar_union(ctx: _Context, config_type: Any, value: Any, path: tuple) -> Any:
-    if value is None:
-        ctx.errors.append(E.create_none_not_allowed_error(path, config_type))
-        return None
-    start = len(ctx.errors)
-    branch = config_type.non_scalar_type if isinstance(value, (dict, list)) else config_type.scalar_type
-    result = (_EVALUATORS.get(branch) or _evaluator_for(branch))(ctx, branch, value, path)
-    if not ctx.post_process or len(ctx.errors) != start:
-        return result
-    try:
-        return config_type.post_process(result)
-    except PostProcessingError as exc:
-        ctx.post_errors.append(E.create_post_process_error(path, value, exc))
-        return None
-
-
-_SCALAR_EVALUATORS: dict[ConfigScalarKind, _Evaluator] = {
-    ConfigScalarKind.INT: _ev_int,
-    ConfigScalarKind.FLOAT: _ev_float,
-    ConfigScalarKind.BOOL: _ev_bool,
-    ConfigScalarKind.STRING: _ev_string,
-}
-
-_KIND_EVALUATORS: dict[ConfigTypeKind, _Evaluator] = {
-    ConfigTypeKind.ANY: _ev_any,
-    ConfigTypeKind.ENUM: _ev_enum,
-    ConfigTypeKind.NONEABLE: _ev_noneable,
-    ConfigTypeKind.ARRAY: _ev_array,
-    ConfigTypeKind.STRICT_SHAPE: _ev_shape,
-    ConfigTypeKind.PERMISSIVE_SHAPE: _ev_shape,
-    ConfigTypeKind.SELECTOR: _ev_selector,
-    ConfigTypeKind.SCALAR_UNION: _ev_scalar_union,
-}
-
-
-def _evaluator_for(config_type: ConfigType) -> _Evaluator:
-    if config_type.kind == ConfigTypeKind.SCALAR:
-        evaluator = _SCALAR_EVALUATORS[config_type.scalar_kind]  # type: ignore[attr-defined]
-    else:
-        evaluator = _KIND_EVALUATORS[config_type.kind]
-    _EVALUATORS[config_type] = evaluator
+            evaluator = _COMPILERS[config_type.kind](config_type)
+        _COMPILED[config_type] = evaluator
     return evaluator
+
+
+def _compile_any(config_type: ConfigType) -> _Evaluator:
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        return _copy_plain(value) if ctx.copy_any else value
+
+    return evaluate
+
+
+def _compile_scalar(config_type: Any) -> _Evaluator:
+    scalar_kind = config_type.scalar_kind
+    make = E.create_scalar_error
+    if scalar_kind == ConfigScalarKind.INT:
+
+        def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+            if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+                return value
+            _mismatch(ctx, config_type, value, path, make)
+            return None
+
+    elif scalar_kind == ConfigScalarKind.FLOAT:
+
+        def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+            kind = type(value)
+            if kind is float or kind is int or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                return float(value) if ctx.post_process else value
+            _mismatch(ctx, config_type, value, path, make)
+            return None
+
+    elif scalar_kind == ConfigScalarKind.BOOL:
+
+        def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+            if type(value) is bool:
+                return value
+            _mismatch(ctx, config_type, value, path, make)
+            return None
+
+    else:
+
+        def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+            if type(value) is str or isinstance(value, str):
+                return value
+            _mismatch(ctx, config_type, value, path, make)
+            return None
+
+    return evaluate
+
+
+def _compile_enum(config_type: Any) -> _Evaluator:
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        if not isinstance(value, str):
+            _mismatch(ctx, config_type, value, path, E.create_enum_type_mismatch_error)
+            return None
+        if not config_type.is_valid_config_enum_value(value):
+            ctx.errors.append(E.create_enum_value_missing_error(_flatten(path), config_type, value))
+            return None
+        return config_type.to_python_value(value) if ctx.post_process else value
+
+    return evaluate
+
+
+def _compile_noneable(config_type: Any) -> _Evaluator:
+    inner = _compile(config_type.inner_type)
+
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        return None if value is None else inner(ctx, value, path)
+
+    return evaluate
+
+
+def _compile_array(config_type: Any) -> _Evaluator:
+    inner = _compile(config_type.inner_type)
+
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        if type(value) is not list:
+            _mismatch(ctx, config_type, value, path, E.create_list_error)
+            return None
+        return [inner(ctx, item, (path, index)) for index, item in enumerate(value)]
+
+    return evaluate
 
 
 def _is_static(config_type: ConfigType) -> bool:
     """True if processing a value of this type is deterministic (no env sources or other hooks)."""
-    static = _STATIC.get(config_type)
-    if static is None:
-        static = all(
-            not (isinstance(inner, ScalarUnion) and type(inner).post_process is not ScalarUnion.post_process)
-            for inner in config_type.type_iterator()
-        )
-        _STATIC[config_type] = static
-    return static
+    return all(
+        not (isinstance(inner, ScalarUnion) and type(inner).post_process is not ScalarUnion.post_process)
+        for inner in config_type.type_iterator()
+    )
+
+
+def _compile_default(field: Field) -> Callable[[_Context, _Path], Any] | None:
+    """A function giving the processed default of ``field``, fresh on each call; None if it has none."""
+    if field._default_value is FIELD_NO_DEFAULT_PROVIDED:
+        return None
+    raw = field._default_value
+    config_type = field.config_type
+    static = _is_static(config_type)
+    cache: list = []
+
+    def evaluate_raw(ctx: _Context, path: _Path) -> Any:
+        copy_any = ctx.copy_any
+        ctx.copy_any = True
+        try:
+            return _compile(config_type)(ctx, raw, path)
+        finally:
+            ctx.copy_any = copy_any
+
+    def default(ctx: _Context, path: _Path) -> Any:
+        if not (static and ctx.post_process):
+            return evaluate_raw(ctx, path)
+        if not cache:
+            result = _run(config_type, raw, True)
+            if not result.success:  # report the errors at their real path
+                return evaluate_raw(ctx, path)
+            cache.append(result.value)
+        return _copy_plain(cache[0])
+
+    return default
+
+
+def _compile_shape(config_type: Any) -> _Evaluator:
+    fields = config_type.fields
+    entries = tuple(
+        (name, _compile(field.config_type), _compile_default(field), field.is_required)
+        for name, field in fields.items()
+    )
+    permissive = config_type.kind == ConfigTypeKind.PERMISSIVE_SHAPE
+
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            _mismatch(ctx, config_type, value, path, E.create_dict_type_mismatch_error)
+            return None
+        errors = ctx.errors
+        start = len(errors)
+        out = {}
+        found = 0
+        missing = None
+        for name, child, default, required in entries:
+            if name in value:
+                found += 1
+                out[name] = child(ctx, value[name], (path, name))
+            elif default is not None:
+                out[name] = default(ctx, (path, name))
+            elif required:
+                if missing is None:
+                    missing = [name]
+                else:
+                    missing.append(name)
+        if found == len(value) and missing is None:
+            return out
+        header = []
+        if found < len(value):
+            extras = [key for key in value if key not in fields]
+            if permissive:
+                for key in extras:
+                    out[key] = _copy_plain(value[key]) if ctx.copy_any else value[key]
+            elif len(extras) == 1:
+                header.append(E.create_field_not_defined_error(_flatten(path), config_type, extras[0]))
+            else:
+                header.append(E.create_fields_not_defined_error(_flatten(path), config_type, extras))
+        if missing is not None:
+            if len(missing) == 1:
+                header.append(E.create_missing_required_field_error(_flatten(path), config_type, missing[0]))
+            else:
+                header.append(E.create_missing_required_fields_error(_flatten(path), config_type, missing))
+        errors[start:start] = header
+        return out
+
+    return evaluate
+
+
+def _compile_selector(config_type: Any) -> _Evaluator:
+    fields = config_type.fields
+    entries = {
+        name: (_compile(field.config_type), field.config_type.has_fields) for name, field in fields.items()
+    }
+    if len(fields) == 1:
+        ((only_name, only_field),) = fields.items()
+        only_default = _compile_default(only_field)
+        only_fills_empty = not only_field.is_required and only_field.config_type.has_fields
+    else:
+        only_name, only_default, only_fills_empty = None, None, False
+
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            if value is None:
+                ctx.errors.append(E.create_none_not_allowed_error(_flatten(path), config_type))
+            else:
+                ctx.errors.append(E.create_selector_type_error(_flatten(path), config_type, value))
+            return None
+        if len(value) == 1:
+            ((name, field_value),) = value.items()
+            entry = entries.get(name)
+            if entry is None:
+                ctx.errors.append(E.create_field_not_defined_error(_flatten(path), config_type, name))
+                return None
+            child, has_fields = entry
+            if field_value is None and has_fields:
+                field_value = {}
+            return {name: child(ctx, field_value, (path, name))}
+        if value:
+            ctx.errors.append(E.create_selector_multiple_fields_error(_flatten(path), config_type, value))
+            return None
+        if only_name is None:
+            ctx.errors.append(E.create_selector_multiple_fields_no_field_selected_error(_flatten(path), config_type))
+            return None
+        if only_default is not None:
+            return {only_name: only_default(ctx, (path, only_name))}
+        if only_fills_empty:
+            return {only_name: entries[only_name][0](ctx, {}, (path, only_name))}
+        ctx.errors.append(E.create_selector_unspecified_value_error(_flatten(path), config_type))
+        return None
+
+    return evaluate
+
+
+def _compile_scalar_union(config_type: Any) -> _Evaluator:
+    scalar = _compile(config_type.scalar_type)
+    non_scalar = _compile(config_type.non_scalar_type)
+    hook = None if type(config_type).post_process is ScalarUnion.post_process else config_type.post_process
+
+    def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
+        if value is None:
+            ctx.errors.append(E.create_none_not_allowed_error(_flatten(path), config_type))
+            return None
+        if isinstance(value, (dict, list)):
+            start = len(ctx.errors)
+            result = non_scalar(ctx, value, path)
+            if hook is None or not ctx.post_process or len(ctx.errors) != start:
+                return result
+        else:
+            result = scalar(ctx, value, path)
+            if hook is None or not ctx.post_process:
+                return result
+        try:
+            return hook(result)
+        except PostProcessingError as exc:
+            ctx.post_errors.append(E.create_post_process_error(_flatten(path), value, exc))
+            return None
+
+    return evaluate
+
+
+_COMPILERS: dict[ConfigTypeKind, Callable[[Any], _Evaluator]] = {
+    ConfigTypeKind.ANY: _compile_any,
+    ConfigTypeKind.ENUM: _compile_enum,
+    ConfigTypeKind.NONEABLE: _compile_noneable,
+    ConfigTypeKind.ARRAY: _compile_array,
+    ConfigTypeKind.STRICT_SHAPE: _compile_shape,
+    ConfigTypeKind.PERMISSIVE_SHAPE: _compile_shape,
+    ConfigTypeKind.SELECTOR: _compile_selector,
+    ConfigTypeKind.SCALAR_UNION: _compile_scalar_union,
+}
 
 
 def _run(config_type: ConfigType, value: Any, post_process: bool) -> EvaluateValueResult:
     ctx = _Context(post_process)
-    result = (_EVALUATORS.get(config_type) or _evaluator_for(config_type))(ctx, config_type, value, ())
+    result = (_COMPILED.get(config_type) or _compile(config_type))(ctx, value, None)
     if ctx.errors:
         return EvaluateValueResult(False, None, ctx.errors)
     if ctx.post_errors:
