@@ -257,17 +257,11 @@ class PassThroughInputHydrationConfig(InputHydrationConfig):
 
 
 def _resolve_schema(config_cls: Any, decorator_name: str) -> Any:
-    from dagster.config.field import Field
+    from dagster.config.field import Field, resolve_to_config_type
 
     if isinstance(config_cls, Field):
         return config_cls.config_type
-    config_type = _config_type_of(config_cls)
-    if config_type is None:
-        raise DagsterInvalidDefinitionError(
-            f"@{decorator_name} was given {config_cls!r}, which is not a config schema. Pass a config type "
-            "(String, Int, Selector({...}), Shape({...}), ...), a Python scalar type, or a dict of fields."
-        )
-    return config_type
+    return resolve_to_config_type(config_cls, what=f"the config schema of @{decorator_name}")
 
 
 def _resource_keys(required_resource_keys: Any, decorator_name: str) -> frozenset:
