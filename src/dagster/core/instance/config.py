@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 from typing import Any
 
 from dagster.core.errors import DagsterInvalidConfigError, DagsterInvariantViolationError
@@ -36,7 +37,6 @@ _SECTION_FORM = "`<section>: {module: <python module>, class: <ClassName>, confi
 @functools.lru_cache(maxsize=1)
 def dagster_instance_config_schema() -> Any:
     """The config type of a whole ``dagster.yaml``."""
-    from dagster.config.config_type import Bool, Int
     from dagster.config.field import Field, resolve_to_config_type
     from dagster.config.field_utils import Permissive, Shape
 
@@ -53,8 +53,8 @@ def dagster_instance_config_schema() -> Any:
                 "execution_manager": Field(
                     Shape(
                         {
-                            "disabled": Field(Bool, is_required=False),
-                            "max_concurrent_runs": Field(Int, is_required=False),
+                            "disabled": Field(bool, is_required=False),
+                            "max_concurrent_runs": Field(int, is_required=False),
                         }
                     ),
                     is_required=False,
@@ -64,27 +64,39 @@ def dagster_instance_config_schema() -> Any:
         is_required=False,
     )
     schema["telemetry"] = Field(
-        Shape({"enabled": Field(Bool, default_value=True, is_required=False)}), is_required=False
+        Shape({"enabled": Field(bool, default_value=True, is_required=False)}), is_required=False
     )
     return resolve_to_config_type(Shape(schema))
 
 
-def _dotted_key(prefix: tuple, stack: Any) -> str:
+def _dotted_key(prefix: tuple, error: Any) -> str:
+    """The dotted key an error is about, e.g. ``run_storage.config.base_dir``."""
     parts = list(prefix)
-    for entry in stack.entries:
+    for entry in error.stack.entries:
         field_name = getattr(entry, "field_name", None)
         if field_name is not None:
             parts.append(field_name)
         else:
-            parts[-1] = f"{parts[-1]}[{entry.list_index}]" if parts else f"[{entry.list_index}]"
-    return ".".join(parts) if parts else "(top level)"
+            parts.append(f"[{entry.list_index}]")
+    named = getattr(error.error_data, "field_name", None)
+    if isinstance(named, str):
+        parts.append(named)
+    return ".".join(parts).replace(".[", "[") if parts else "(top level)"
+
+
+_PATH_PHRASE = re.compile(r" at (the root|path root\S*?)(?=[.,;:]? |[.,;:]?$)")
+_LONG_EXPECTED = re.compile(r' Expected: "[^"]{120,}"\.')
+
+
+def _located_message(config_path: str, prefix: tuple, error: Any) -> str:
+    """The config system's message, with the file and the dotted key in front (instead of a
+    path relative to the section) and without a long listing of the whole schema."""
+    message = _LONG_EXPECTED.sub("", _PATH_PHRASE.sub("", error.message))
+    return f'{config_path}: key "{_dotted_key(prefix, error)}": {message}'
 
 
 def _raise_config_errors(config_path: str, prefix: tuple, errors: list, config_value: Any, fix: str) -> None:
-    located = [
-        error._replace(message=f'{config_path}: key "{_dotted_key(prefix, error.stack)}": {error.message}')
-        for error in errors
-    ]
+    located = [error._replace(message=_located_message(config_path, prefix, error)) for error in errors]
     raise DagsterInvalidConfigError(
         f"Invalid instance configuration in {config_path}. {fix}", located, config_value
     )

@@ -43,7 +43,9 @@ class LocalArtifactStorage(ConfigurableClass):
 
     @classmethod
     def config_type(cls) -> dict:
-        return {"base_dir": str}
+        from dagster.config.source import StringSource
+
+        return {"base_dir": StringSource}
 
     @staticmethod
     def from_config_value(inst_data: ConfigurableClassData, config_value: dict) -> LocalArtifactStorage:

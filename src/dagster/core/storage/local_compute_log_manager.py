@@ -1,0 +1,342 @@
+"""``LocalComputeLogManager``: each step's stdout/stderr in files under the instance.
+
+Layout: ``<base_dir>/<run_id>/compute_logs/<key>.out`` (stdout), ``.err`` (stderr) and ``.complete``
+(touched when the step has finished and the files hold all its output). A key whose file name
+would exceed 255 characters is replaced by its md5 hex digest.
+
+Capture is in-process, at the file-descriptor level: for the duration of the step fds 1 and 2 point
+at the two files (``dup``/``dup2``), so output of Python code, C extensions and child processes all
+lands in them; no helper process and no thread is started. Python's ``sys.stdout``/``sys.stderr``
+are flushed before and after, and replaced for the step by line-buffered streams on fds 1/2, so
+that printed lines reach the files at once (also where ``sys.stdout`` is not fd 1: under pytest's
+capture, in a notebook). The files can be read while the
+step runs (``read_logs_file`` with a byte cursor, or a subscription fed by a polling thread).
+
+When the step ends, what it wrote is copied to the original fds ("mirrored"), so the console still
+shows the output, at the end of the step rather than live: a live copy would need a pipe drained
+by a thread (which deadlocks when C code holding the GIL fills the pipe) or a helper process
+(what made Dagster 0.7 slow).
+
+fds are process-wide: captures nest within one thread (the inner one wins while it is open); a
+capture requested while another thread holds one is skipped (that output goes to the files of the
+capture already open), because restoring fds out of order would corrupt both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from dagster import check
+from dagster.core.storage.compute_log_manager import (
+    MAX_BYTES_FILE_READ,
+    ComputeIOType,
+    ComputeLogFileData,
+    ComputeLogManager,
+    ComputeLogSubscription,
+)
+from dagster.serdes import ConfigurableClass, ConfigurableClassData
+
+if TYPE_CHECKING:
+    from dagster.core.storage.pipeline_run import PipelineRun
+
+MAX_FILENAME_LENGTH = 255
+POLLING_INTERVAL = 0.1  # seconds between two looks at the files of subscribed keys
+_EXTENSIONS = {ComputeIOType.STDOUT: "out", ComputeIOType.STDERR: "err"}
+_MIRROR_CHUNK = 1 << 20
+
+
+class _CaptureOwner:
+    lock = threading.Lock()
+    thread: int | None = None
+    depth = 0
+
+
+def _claim() -> bool:
+    me = threading.get_ident()
+    with _CaptureOwner.lock:
+        if _CaptureOwner.thread not in (None, me):
+            return False
+        _CaptureOwner.thread = me
+        _CaptureOwner.depth += 1
+        return True
+
+
+def _release() -> None:
+    with _CaptureOwner.lock:
+        _CaptureOwner.depth -= 1
+        if _CaptureOwner.depth == 0:
+            _CaptureOwner.thread = None
+
+
+def _flush(stream: object) -> None:
+    flush = getattr(stream, "flush", None)
+    if flush is not None:
+        try:
+            flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _stream_for_fd(fd: int, like: object) -> io.TextIOWrapper:
+    return io.TextIOWrapper(
+        io.FileIO(fd, "w", closefd=False),
+        encoding=getattr(like, "encoding", None) or "utf-8",
+        errors="backslashreplace",
+        line_buffering=True,
+        write_through=True,
+    )
+
+
+def _dup_or_none(fd: int) -> int | None:
+    try:
+        return os.dup(fd)
+    except OSError:
+        return None
+
+
+def _restore(saved: int | None, fd: int) -> None:
+    if saved is None:
+        os.close(fd)
+    else:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _mirror(path_fd: int, start: int, target_fd: int) -> None:
+    """Copy bytes ``start..end`` of the file open at ``path_fd`` to ``target_fd``."""
+    offset = start
+    while True:
+        chunk = os.pread(path_fd, _MIRROR_CHUNK, offset)
+        if not chunk:
+            return
+        offset += len(chunk)
+        view = memoryview(chunk)
+        while view:
+            try:
+                written = os.write(target_fd, view)
+            except OSError:
+                return
+            view = view[written:]
+
+
+@contextmanager
+def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterator[bool]:
+    """Send fds 1 and 2 to ``out_path`` and ``err_path`` (appending) inside the block.
+
+    Yields True if the output is captured, False if another thread's capture is open."""
+    if not _claim():
+        yield False
+        return
+    try:
+        out_fd = os.open(out_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        err_fd = os.open(err_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        out_start = os.fstat(out_fd).st_size
+        err_start = os.fstat(err_fd).st_size
+        old_stdout, old_stderr = sys.stdout, sys.stderr
+        _flush(old_stdout)
+        _flush(old_stderr)
+        saved_out, saved_err = _dup_or_none(1), _dup_or_none(2)
+        os.dup2(out_fd, 1)
+        os.dup2(err_fd, 2)
+        # Line-buffered stand-ins on fds 1/2: prints reach the files at once (readable while the
+        # step runs, in order with raw fd writes), even where sys.stdout is not fd 1 (pytest, notebooks).
+        sys.stdout = new_stdout = _stream_for_fd(1, old_stdout)
+        sys.stderr = new_stderr = _stream_for_fd(2, old_stderr)
+        try:
+            yield True
+        finally:
+            _flush(sys.stdout)
+            _flush(sys.stderr)
+            sys.stdout, sys.stderr = old_stdout, old_stderr
+            new_stdout.detach()
+            new_stderr.detach()
+            _restore(saved_out, 1)
+            _restore(saved_err, 2)
+            try:
+                if mirror:
+                    _mirror(out_fd, out_start, 1)
+                    _mirror(err_fd, err_start, 2)
+            finally:
+                os.close(out_fd)
+                os.close(err_fd)
+    finally:
+        _release()
+
+
+def _utf8_length(lead_byte: int) -> int:
+    """How many bytes the UTF-8 sequence starting with ``lead_byte`` has."""
+    return 1 if lead_byte < 0xC0 else 2 if lead_byte < 0xE0 else 3 if lead_byte < 0xF0 else 4
+
+
+def _complete_utf8_prefix(data: bytes) -> int:
+    """The length of the longest prefix of ``data`` that does not end inside a UTF-8 sequence."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:  # ASCII: nothing is cut
+            return len(data)
+        if byte >= 0xC0:  # the lead byte of a sequence: is it complete?
+            return len(data) if back >= _utf8_length(byte) else len(data) - back
+    return len(data)
+
+
+class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
+    """Captures each step's stdout/stderr into files under ``base_dir`` (see the module docstring)."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
+        self._base_dir = check.str_param(base_dir, "base_dir")
+        self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
+        self._known_dirs: set[str] = set()
+        self._subscriptions: dict[tuple[str, str], list[ComputeLogSubscription]] = {}
+        self._subscriptions_lock = threading.Lock()
+        self._poller: threading.Thread | None = None
+        self._disposed = threading.Event()
+
+    @property
+    def inst_data(self) -> ConfigurableClassData | None:
+        return self._inst_data
+
+    @classmethod
+    def config_type(cls) -> dict:
+        from dagster.config.source import StringSource
+
+        return {"base_dir": StringSource}
+
+    @staticmethod
+    def from_config_value(inst_data: ConfigurableClassData, config_value: dict) -> LocalComputeLogManager:
+        return LocalComputeLogManager(inst_data=inst_data, **config_value)
+
+    # ------------------------------------------------------------------------------------- paths
+
+    def _run_directory(self, run_id: str) -> str:
+        return os.path.join(self._base_dir, run_id, "compute_logs")
+
+    def _file_base(self, run_id: str, key: str) -> str:
+        if len(key) + len(".complete") > MAX_FILENAME_LENGTH:
+            key = hashlib.md5(key.encode("utf-8")).hexdigest()
+        return os.path.join(self._run_directory(run_id), key)
+
+    def get_local_path(self, run_id: str, key: str, io_type: ComputeIOType) -> str:
+        return f"{self._file_base(run_id, key)}.{_EXTENSIONS[io_type]}"
+
+    def _complete_path(self, run_id: str, key: str) -> str:
+        return f"{self._file_base(run_id, key)}.complete"
+
+    def download_url(self, run_id: str, key: str, io_type: ComputeIOType) -> str:
+        return f"/download/{run_id}/{key}/{io_type.value}"
+
+    # ------------------------------------------------------------------------------------ capture
+
+    @contextmanager
+    def _watch_logs(self, pipeline_run: PipelineRun, step_key: str | None = None) -> Iterator[None]:
+        key = self.get_key(pipeline_run, step_key)
+        run_id = pipeline_run.run_id
+        with capture_output(
+            self.get_local_path(run_id, key, ComputeIOType.STDOUT),
+            self.get_local_path(run_id, key, ComputeIOType.STDERR),
+        ):
+            yield
+
+    def on_watch_start(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
+        directory = self._run_directory(pipeline_run.run_id)
+        if directory not in self._known_dirs:
+            os.makedirs(directory, exist_ok=True)
+            self._known_dirs.add(directory)
+        try:  # a marker left by an earlier attempt of this step
+            os.unlink(self._complete_path(pipeline_run.run_id, self.get_key(pipeline_run, step_key)))
+        except FileNotFoundError:
+            pass
+
+    def on_watch_finish(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
+        key = self.get_key(pipeline_run, step_key)
+        os.close(os.open(self._complete_path(pipeline_run.run_id, key), os.O_WRONLY | os.O_CREAT, 0o644))
+        with self._subscriptions_lock:
+            subscriptions = list(self._subscriptions.get((pipeline_run.run_id, key), ()))
+        for subscription in subscriptions:
+            subscription.complete()
+
+    def is_watch_completed(self, run_id: str, key: str) -> bool:
+        return os.path.exists(self._complete_path(run_id, key))
+
+    # -------------------------------------------------------------------------------------- reads
+
+    def read_logs_file(
+        self,
+        run_id: str,
+        key: str,
+        io_type: ComputeIOType,
+        cursor: int = 0,
+        max_bytes: int = MAX_BYTES_FILE_READ,
+    ) -> ComputeLogFileData:
+        """Up to ``max_bytes`` bytes from byte offset ``cursor``, never cutting a UTF-8 character."""
+        path = self.get_local_path(run_id, key, io_type)
+        try:
+            log_file = open(path, "rb")
+        except FileNotFoundError:
+            return ComputeLogFileData(path=path, data=None, cursor=0, size=0, download_url=None)
+        with log_file:
+            size = os.fstat(log_file.fileno()).st_size
+            cursor = max(0, min(cursor or 0, size))
+            log_file.seek(cursor)
+            data = log_file.read(max_bytes)
+            if cursor + len(data) < size:
+                keep = _complete_utf8_prefix(data)
+                if keep == 0:  # one character longer than max_bytes: return just that character
+                    data += log_file.read(_utf8_length(data[0]) - len(data))
+                    keep = len(data)
+                data = data[:keep]
+        return ComputeLogFileData(
+            path=path,
+            data=data.decode("utf-8", errors="replace"),
+            cursor=cursor + len(data),
+            size=size,
+            download_url=self.download_url(run_id, key, io_type),
+        )
+
+    # ------------------------------------------------------------------------------ subscriptions
+
+    def on_subscribe(self, subscription: ComputeLogSubscription) -> None:
+        with self._subscriptions_lock:
+            self._subscriptions.setdefault((subscription.run_id, subscription.key), []).append(subscription)
+            if self._poller is None and not self._disposed.is_set():
+                self._poller = threading.Thread(
+                    target=self._poll, name="dagster-compute-log-poller", daemon=True
+                )
+                self._poller.start()
+
+    def on_unsubscribe(self, subscription: ComputeLogSubscription) -> None:
+        with self._subscriptions_lock:
+            key = (subscription.run_id, subscription.key)
+            subscriptions = self._subscriptions.get(key, [])
+            if subscription in subscriptions:
+                subscriptions.remove(subscription)
+            if not subscriptions:
+                self._subscriptions.pop(key, None)
+
+    def _poll(self) -> None:
+        """Feed subscriptions with new data until none is left (or the manager is disposed)."""
+        while not self._disposed.wait(POLLING_INTERVAL):
+            with self._subscriptions_lock:
+                if not self._subscriptions:
+                    self._poller = None
+                    return
+                watched = [(key, list(subscriptions)) for key, subscriptions in self._subscriptions.items()]
+            for (run_id, key), subscriptions in watched:
+                completed = self.is_watch_completed(run_id, key)
+                for subscription in subscriptions:
+                    if completed:
+                        subscription.complete()
+                    else:
+                        subscription.fetch()
+
+    def dispose(self) -> None:
+        self._disposed.set()
+        poller = self._poller
+        if poller is not None and poller is not threading.current_thread():
+            poller.join(timeout=5)

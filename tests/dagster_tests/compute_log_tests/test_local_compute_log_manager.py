@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+from dagster.core.storage.compute_log_manager import ComputeIOType, ComputeLogFileData
+from dagster.core.storage.local_compute_log_manager import LocalComputeLogManager
+from dagster.core.storage.noop_compute_log_manager import NoOpComputeLogManager
+from dagster.core.storage.pipeline_run import PipelineRun
+
+OUT, ERR = ComputeIOType.STDOUT, ComputeIOType.STDERR
+
+
+def _run(run_id: str = "run-1") -> PipelineRun:
+    return PipelineRun(pipeline_name="pipe", run_id=run_id)
+
+
+def _read(manager: LocalComputeLogManager, key: str, io_type: ComputeIOType, run_id: str = "run-1") -> str:
+    return manager.read_logs_file(run_id, key, io_type).data
+
+
+def test_captures_print_fd_writes_c_stdio_and_subprocesses(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    with manager.watch(_run(), "a.compute"):
+        print("from print")
+        os.write(1, b"from os.write\n")
+        libc.printf(b"from C printf\n")
+        libc.fflush(None)
+        subprocess.run(["echo", "from a subprocess"], check=True)
+        subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('child stderr\\n')"], check=True)
+        print("to stderr", file=sys.stderr)
+        os.write(2, b"fd 2\n")
+        assert not manager.is_watch_completed("run-1", "a.compute")
+    assert manager.is_watch_completed("run-1", "a.compute")
+    assert _read(manager, "a.compute", OUT) == (
+        "from print\nfrom os.write\nfrom C printf\nfrom a subprocess\n"
+    )
+    assert _read(manager, "a.compute", ERR) == "child stderr\nto stderr\nfd 2\n"
+    base = tmp_path / "run-1" / "compute_logs"
+    assert sorted(os.listdir(base)) == ["a.compute.complete", "a.compute.err", "a.compute.out"]
+
+
+def test_file_layout_and_read_data(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "s.compute"):
+        print("hello")
+    data = manager.read_logs_file("run-1", "s.compute", OUT)
+    path = str(tmp_path / "run-1" / "compute_logs" / "s.compute.out")
+    assert data == ComputeLogFileData(
+        path=path, data="hello\n", cursor=6, size=6, download_url="/download/run-1/s.compute/stdout"
+    )
+    assert manager.get_local_path("run-1", "s.compute", ERR).endswith("s.compute.err")
+    assert manager.read_logs_file("run-1", "s.compute", OUT, cursor=2, max_bytes=2).data == "ll"
+    missing = manager.read_logs_file("run-1", "nope", OUT)
+    assert missing.data is None and missing.size == 0
+
+
+def test_key_defaults_to_pipeline_name(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run()):
+        print("whole pipeline")
+    assert _read(manager, "pipe", OUT) == "whole pipeline\n"
+
+
+def test_cursor_never_cuts_a_utf8_character(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "u"):
+        print("aé€😀b", end="")
+    encoded = "aé€😀b".encode()
+    pieces, cursor = [], 0
+    while cursor < len(encoded):
+        chunk = manager.read_logs_file("run-1", "u", OUT, cursor=cursor, max_bytes=3)
+        assert chunk.cursor > cursor
+        pieces.append(chunk.data)
+        cursor = chunk.cursor
+    assert pieces == ["aé", "€", "😀", "b"]
+
+
+def test_long_key_uses_md5(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    key = "k" * 300
+    with manager.watch(_run(), key):
+        print("long")
+    digest = hashlib.md5(key.encode()).hexdigest()
+    assert sorted(os.listdir(tmp_path / "run-1" / "compute_logs")) == [
+        f"{digest}.complete",
+        f"{digest}.err",
+        f"{digest}.out",
+    ]
+    assert _read(manager, key, OUT) == "long\n"
+
+
+def test_retry_appends_and_resets_complete_marker(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "a"):
+        print("attempt 1")
+    with manager.watch(_run(), "a"):
+        assert not manager.is_watch_completed("run-1", "a")
+        print("attempt 2")
+    assert manager.is_watch_completed("run-1", "a")
+    assert _read(manager, "a", OUT) == "attempt 1\nattempt 2\n"
+
+
+def test_files_complete_when_step_raises(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with pytest.raises(ValueError):
+        with manager.watch(_run(), "boom"):
+            print("partial line", end="")
+            raise ValueError("x")
+    assert manager.is_watch_completed("run-1", "boom")
+    assert _read(manager, "boom", OUT) == "partial line"
+    print("after the step")  # the real stdout is back
+    assert _read(manager, "boom", OUT) == "partial line"
+
+
+def test_readable_while_the_step_runs(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "live"):
+        print("first")
+        assert manager.read_logs_file("run-1", "live", OUT).data == "first\n"
+        os.write(1, b"second\n")
+        assert manager.read_logs_file("run-1", "live", OUT, cursor=6).data == "second\n"
+
+
+def test_nested_captures_restore_in_order(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "outer"):
+        print("outer 1")
+        with manager.watch(_run(), "inner"):
+            print("inner")
+        print("outer 2")
+    assert _read(manager, "inner", OUT) == "inner\n"
+    # the inner capture's output is mirrored to the stream it replaced: the outer step's file
+    assert _read(manager, "outer", OUT) == "outer 1\ninner\nouter 2\n"
+
+
+def test_capture_in_another_thread_is_skipped_not_corrupted(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    inside = threading.Event()
+
+    def other_step():
+        with manager.watch(_run(), "other"):
+            inside.set()
+            os.write(1, b"other thread\n")
+
+    with manager.watch(_run(), "main"):
+        thread = threading.Thread(target=other_step)
+        thread.start()
+        inside.wait(5)
+        thread.join(5)
+        print("main thread")
+    assert manager.is_watch_completed("run-1", "other")
+    assert _read(manager, "other", OUT) is None  # no file of its own: its output went to "main"
+    assert _read(manager, "main", OUT) == "other thread\nmain thread\n"
+
+
+def test_output_is_mirrored_to_the_console(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import os, subprocess
+        from dagster.core.storage.local_compute_log_manager import LocalComputeLogManager
+        from dagster.core.storage.pipeline_run import PipelineRun
+        manager = LocalComputeLogManager({str(tmp_path)!r})
+        print("before", flush=True)
+        with manager.watch(PipelineRun(pipeline_name="p", run_id="r"), "s"):
+            print("inside")
+            subprocess.run(["echo", "child"], check=True)
+            os.write(2, b"err inside\\n")
+        print("after")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "before\ninside\nchild\nafter\n"
+    assert result.stderr == "err inside\n"
+    assert (tmp_path / "r" / "compute_logs" / "s.out").read_text() == "inside\nchild\n"
+
+
+def test_subscription_receives_chunks_then_completes(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    received, completed = [], threading.Event()
+    try:
+        with manager.watch(_run(), "sub"):
+            print("line 1")
+            subscription = manager.observable("run-1", "sub", OUT)
+            subscription.subscribe(lambda chunk: received.append(chunk.data), on_completed=completed.set)
+            assert received == ["line 1\n"]
+            print("line 2")
+            deadline = time.time() + 5
+            while len(received) < 2 and time.time() < deadline:
+                time.sleep(0.02)
+            assert received == ["line 1\n", "line 2\n"]
+            print("line 3")
+        assert completed.wait(5)
+        assert "".join(received) == "line 1\nline 2\nline 3\n"
+        assert subscription.is_disposed
+    finally:
+        manager.dispose()
+
+
+def test_subscription_to_a_finished_step(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "done"):
+        print("all")
+    received, completed = [], []
+    manager.observable("run-1", "done", OUT, cursor=1).subscribe(
+        received.append, on_completed=lambda: completed.append(True)
+    )
+    assert [chunk.data for chunk in received] == ["ll\n"]
+    assert completed == [True]
+
+
+def test_config_and_noop_manager(tmp_path):
+    assert LocalComputeLogManager.from_config_value(None, {"base_dir": str(tmp_path)}).get_local_path(
+        "r", "k", OUT
+    ) == str(tmp_path / "r" / "compute_logs" / "k.out")
+    noop = NoOpComputeLogManager()
+    with noop.watch(_run(), "x"):
+        pass
+    assert not noop.enabled(_run(), "x")
+    assert noop.is_watch_completed("r", "x")
+    assert noop.read_logs_file("r", "x", OUT).data is None
