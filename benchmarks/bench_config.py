@@ -40,7 +40,9 @@ def build_schema() -> Shape:
     solids = Shape({f"solid_{index}": solid_entry for index in range(10)})
     resources = Shape(
         {
-            "db": Shape({"config": Shape({"url": StringSource, "pool_size": Field(IntSource, default_value=5)})}),
+            "db": Shape(
+                {"config": Shape({"url": StringSource, "pool_size": Field(IntSource, default_value=5)})}
+            ),
             "cache": Shape({"config": Permissive({"host": str})}),
         }
     )
@@ -50,7 +52,9 @@ def build_schema() -> Shape:
             "name": Field(str, is_required=False, default_value="dagster"),
         }
     )
-    loggers = Shape({"console": Field(Shape({"config": Field(logger_config, is_required=False)}), is_required=False)})
+    loggers = Shape(
+        {"console": Field(Shape({"config": Field(logger_config, is_required=False)}), is_required=False)}
+    )
     execution = Selector(
         {
             "in_process": Shape(
@@ -64,7 +68,9 @@ def build_schema() -> Shape:
     storage = Selector(
         {
             "in_memory": Shape({"config": Field(Permissive(), is_required=False)}),
-            "filesystem": Shape({"config": Field({"base_dir": Field(str, is_required=False)}, is_required=False)}),
+            "filesystem": Shape(
+                {"config": Field({"base_dir": Field(str, is_required=False)}, is_required=False)}
+            ),
         }
     )
     return Shape(
@@ -111,7 +117,13 @@ def run() -> list[Row]:
     invalid_us = _per_call_us(lambda: process_config(schema, bad_value), number=500)
     schema_us = _per_call_us(build_schema, number=200)
     return [
-        Row("config: process typical run config", valid_us, "us", f"< {TARGET_US:.0f} us", valid_us < TARGET_US),
+        Row(
+            "config: process typical run config",
+            valid_us,
+            "us",
+            f"< {TARGET_US:.0f} us",
+            valid_us < TARGET_US,
+        ),
         Row("config: invalid run config (2 errors)", invalid_us, "us", "< 1000 us", invalid_us < 1000),
         Row("config: re-resolve schema (memoized)", schema_us, "us", "< 1000 us", schema_us < 1000),
     ]

@@ -106,27 +106,46 @@ class ConfigScalar(ConfigType):
         super().__init__(key, ConfigTypeKind.SCALAR, given_name=given_name, **kwargs)
 
 
-class Int(ConfigScalar):
+class _Singleton:
+    """Mixin: pickles as a reference to the module-level instance named ``_instance_name``."""
+
+    _instance_name: typing.ClassVar[str]
+
+    def __reduce__(self):
+        return self._instance_name
+
+
+class Int(_Singleton, ConfigScalar):
+    _instance_name = "ConfigIntInstance"
+
     def __init__(self):
         super().__init__("Int", "Int", ConfigScalarKind.INT, description="A 64-bit integer (not a bool).")
 
 
-class String(ConfigScalar):
+class String(_Singleton, ConfigScalar):
+    _instance_name = "ConfigStringInstance"
+
     def __init__(self):
         super().__init__("String", "String", ConfigScalarKind.STRING, description="A string.")
 
 
-class Bool(ConfigScalar):
+class Bool(_Singleton, ConfigScalar):
+    _instance_name = "ConfigBoolInstance"
+
     def __init__(self):
         super().__init__("Bool", "Bool", ConfigScalarKind.BOOL, description="A boolean (true or false).")
 
 
-class Float(ConfigScalar):
+class Float(_Singleton, ConfigScalar):
+    _instance_name = "ConfigFloatInstance"
+
     def __init__(self):
         super().__init__("Float", "Float", ConfigScalarKind.FLOAT, description="A number (int or float).")
 
 
-class Any(ConfigType):
+class Any(_Singleton, ConfigType):
+    _instance_name = "ConfigAnyInstance"
+
     def __init__(self):
         super().__init__(
             "Any", ConfigTypeKind.ANY, given_name="Any", description="Any value, including null."

@@ -78,7 +78,9 @@ def _is_dagster_type(obj: typing.Any) -> bool:
 
 
 def _describe(obj: typing.Any) -> str:
-    return getattr(obj, "__name__", None) or repr(obj)
+    if isinstance(obj, type):
+        return obj.__name__
+    return repr(obj)
 
 
 def _resolve(spec: typing.Any, original_root: typing.Any, stack: list[str]) -> ConfigType | None:
@@ -103,7 +105,7 @@ def _resolve(spec: typing.Any, original_root: typing.Any, stack: list[str]) -> C
                 original_root,
                 spec,
                 stack,
-                reason=f"An Array is written as a list of exactly one element ([int]), this list has {len(spec)}",
+                reason=f"an Array is written as a list of exactly one element ([int]); this list has {len(spec)}",
             )
         return Array(_resolve_or_raise(spec[0], original_root, stack))
     if spec is list:
@@ -135,7 +137,7 @@ def _resolve_or_raise(spec: typing.Any, original_root: typing.Any, stack: list[s
             original_root,
             spec,
             stack,
-            reason=f"{_describe(spec)} is not a config schema. {VALID_SPECS_HELP}",
+            reason=f"{_describe(spec)} is not a config schema",
         )
     return resolved
 
@@ -145,7 +147,7 @@ def _convert_fields(spec: dict, original_root: typing.Any, stack: list[str]) -> 
     for name, value in spec.items():
         if not isinstance(name, str):
             raise DagsterInvalidConfigDefinitionError(
-                original_root, spec, stack, reason=f"Field names must be strings, got {name!r}"
+                original_root, spec, stack, reason=f"field names must be strings, got {name!r}"
             )
         fields[name] = _convert_field(value, original_root, stack + [name])
     return fields
@@ -159,7 +161,7 @@ def _convert_field(spec: typing.Any, original_root: typing.Any, stack: list[str]
             original_root,
             spec,
             stack,
-            reason="Fields cannot be None. Give a schema such as int, str or a dict",
+            reason="Fields cannot be None; give a schema such as int, str or a dict",
         )
     return Field(_resolve_or_raise(spec, original_root, stack))
 
@@ -191,7 +193,8 @@ def resolve_to_config_type(spec: typing.Any, what: str = "config") -> ConfigType
     return resolved
 
 
-def _all_optional(config_type: ConfigType) -> bool:
+def all_optional_type(config_type: ConfigType) -> bool:
+    """True for a Shape/Permissive whose every field is optional (such a field is optional itself)."""
     if not ConfigTypeKind.is_shape(config_type.kind):
         return False
     return all(not field.is_required for field in config_type.fields.values())  # type: ignore[attr-defined]
@@ -264,7 +267,7 @@ class Field:
         if provided:
             self._check_default(default_value)
         if is_required is None:
-            is_required = not provided and not _all_optional(self.config_type)
+            is_required = not provided and not all_optional_type(self.config_type)
             if not is_required and not provided:
                 self._default_value = self._implied_default()
         self.is_required: bool = is_required
@@ -320,4 +323,10 @@ class Field:
         return f"Field({self.config_type.key}{default}, is_required={self.is_required})"
 
 
-__all__ = ["FIELD_NO_DEFAULT_PROVIDED", "Field", "convert_potential_field", "resolve_to_config_type"]
+__all__ = [
+    "FIELD_NO_DEFAULT_PROVIDED",
+    "Field",
+    "all_optional_type",
+    "convert_potential_field",
+    "resolve_to_config_type",
+]

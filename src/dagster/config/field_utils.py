@@ -17,9 +17,10 @@ from dagster.config.field import (
     FIELD_NO_DEFAULT_PROVIDED,
     Field,
     _convert_fields,
+    all_optional_type,
     convert_potential_field,
 )
-from dagster.core.errors import DagsterInvalidConfigDefinitionError
+from dagster.core.errors import DagsterInvalidConfigDefinitionError, DagsterInvalidDefinitionError
 
 
 def _fields_hash(fields: dict[str, Field], description: str | None) -> str:
@@ -112,11 +113,16 @@ class Selector(_ConfigHasFields):
     _kind = ConfigTypeKind.SELECTOR
 
 
-def all_optional_type(config_type: ConfigType) -> bool:
-    """True for a Shape/Permissive whose every field is optional."""
-    if not ConfigTypeKind.is_shape(config_type.kind):
-        return False
-    return all(not field.is_required for field in config_type.fields.values())  # type: ignore[attr-defined]
+def check_user_facing_opt_config_param(potential_field: typing.Any, param_name: str) -> Field | None:
+    """The ``config=`` argument of a definition as a Field (None stays None), with an error naming the argument."""
+    if potential_field is None:
+        return None
+    try:
+        return convert_potential_field(potential_field)
+    except DagsterInvalidConfigDefinitionError:
+        raise
+    except DagsterInvalidDefinitionError as exc:
+        raise DagsterInvalidDefinitionError(f'Invalid "{param_name}" argument: {exc}') from exc
 
 
 __all__ = [
@@ -125,5 +131,6 @@ __all__ = [
     "Selector",
     "Shape",
     "all_optional_type",
+    "check_user_facing_opt_config_param",
     "convert_potential_field",
 ]

@@ -34,6 +34,9 @@ def _read_env(var: str) -> str:
 
 
 class StringSourceType(ScalarUnion):
+    def __reduce__(self):
+        return "StringSource"
+
     def __init__(self):
         super().__init__(ConfigStringInstance, _ENV_SELECTOR, _key="StringSourceType")
 
@@ -44,6 +47,9 @@ class StringSourceType(ScalarUnion):
 
 
 class IntSourceType(ScalarUnion):
+    def __reduce__(self):
+        return "IntSource"
+
     def __init__(self):
         super().__init__(ConfigIntInstance, _ENV_SELECTOR, _key="IntSourceType")
 
@@ -66,6 +72,9 @@ _FALSE = frozenset(["false", "0", "no", "off"])
 
 class BoolSourceType(ScalarUnion):
     """A bool, or ``{env: VAR}`` read as true/false, 1/0, yes/no or on/off (any case)."""
+
+    def __reduce__(self):
+        return "BoolSource"
 
     def __init__(self):
         super().__init__(ConfigBoolInstance, _ENV_SELECTOR, _key="BoolSourceType")

@@ -120,7 +120,11 @@ def _compile_scalar(config_type: Any) -> _Evaluator:
 
         def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
             kind = type(value)
-            if kind is float or kind is int or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            if (
+                kind is float
+                or kind is int
+                or (isinstance(value, (int, float)) and not isinstance(value, bool))
+            ):
                 return float(value) if ctx.post_process else value
             _mismatch(ctx, config_type, value, path, make)
             return None
@@ -300,7 +304,9 @@ def _compile_selector(config_type: Any) -> _Evaluator:
             ctx.errors.append(E.create_selector_multiple_fields_error(_flatten(path), config_type, value))
             return None
         if only_name is None:
-            ctx.errors.append(E.create_selector_multiple_fields_no_field_selected_error(_flatten(path), config_type))
+            ctx.errors.append(
+                E.create_selector_multiple_fields_no_field_selected_error(_flatten(path), config_type)
+            )
             return None
         if only_default is not None:
             return {only_name: only_default(ctx, (path, only_name))}
