@@ -1,0 +1,83 @@
+"""Serialization strategies: the default pickle, a custom text strategy, atomic file writes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import pytest
+
+import dagster
+from dagster.core.types.dagster_type import DagsterType, Int
+from dagster.core.types.marshal import (
+    PickleSerializationStrategy,
+    SerializationStrategy,
+    deserialize_from_file,
+    serialize_to_file,
+)
+
+
+class JsonStrategy(SerializationStrategy):
+    def __init__(self):
+        super().__init__("json", write_mode="w", read_mode="r", encoding="utf-8")
+
+    def serialize(self, value, write_file_obj):
+        json.dump(value, write_file_obj)
+
+    def deserialize(self, read_file_obj):
+        return json.load(read_file_obj)
+
+
+def test_pickle_strategy_round_trip():
+    strategy = PickleSerializationStrategy()
+    assert (strategy.name, strategy.write_mode, strategy.read_mode, strategy.encoding) == (
+        "pickle",
+        "wb",
+        "rb",
+        None,
+    )
+    buffer = io.BytesIO()
+    strategy.serialize({"a": (1, 2), "b": {3}}, buffer)
+    buffer.seek(0)
+    assert strategy.deserialize(buffer) == {"a": (1, 2), "b": {3}}
+    assert PickleSerializationStrategy("named").name == "named"
+    assert repr(strategy) == "PickleSerializationStrategy(name='pickle')"
+
+
+def test_files_round_trip(tmp_path):
+    path = str(tmp_path / "value.pkl")
+    serialize_to_file(PickleSerializationStrategy(), [1, "two"], path)
+    assert deserialize_from_file(PickleSerializationStrategy(), path) == [1, "two"]
+    text_path = str(tmp_path / "value.json")
+    serialize_to_file(JsonStrategy(), {"é": 1}, text_path)
+    with open(text_path, encoding="utf-8") as text_file:
+        assert text_file.read() == '{"\\u00e9": 1}'
+    assert deserialize_from_file(JsonStrategy(), text_path) == {"é": 1}
+
+
+def test_failed_serialization_leaves_no_partial_file(tmp_path):
+    path = tmp_path / "value.json"
+    serialize_to_file(JsonStrategy(), {"old": True}, str(path))
+    with pytest.raises(TypeError):
+        serialize_to_file(JsonStrategy(), {"new": object()}, str(path))
+    assert json.loads(path.read_text()) == {"old": True}
+    assert os.listdir(tmp_path) == ["value.json"]
+
+
+def test_abstract_methods_are_required():
+    class Incomplete(SerializationStrategy):
+        def serialize(self, value, write_file_obj):
+            write_file_obj.write(b"")
+
+    with pytest.raises(TypeError, match="deserialize"):
+        Incomplete("incomplete")
+
+
+def test_types_default_to_pickle_and_accept_custom():
+    assert isinstance(Int.serialization_strategy, PickleSerializationStrategy)
+    strategy = JsonStrategy()
+    custom = DagsterType(lambda _, __: True, name="JsonStored", serialization_strategy=strategy)
+    assert custom.serialization_strategy is strategy
+    assert dagster.SerializationStrategy is SerializationStrategy
+    assert dagster.PickleSerializationStrategy is PickleSerializationStrategy
