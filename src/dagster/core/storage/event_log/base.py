@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dagster.core.storage.pipeline_run import (
+    PIPELINE_EVENT_STATUS,
     PipelineRunStatsSnapshot,
     RunStepKeyStatsSnapshot,
     StepEventStatus,
@@ -59,6 +60,15 @@ class EventLogStorage(ABC):
     @abstractmethod
     def is_persistent(self) -> bool:
         """Whether events survive this process."""
+
+    def store_event_with_run_status(self, event: Any, run_storage: Any) -> None:
+        """Store ``event``; for a PIPELINE_START/SUCCESS/FAILURE also update the run's status in
+        ``run_storage``. The event is written first: the event log is the source of truth, and SQL
+        storages that share one database override this to do both in a single transaction."""
+        self.store_event(event)
+        dagster_event = event.dagster_event
+        if dagster_event is not None and dagster_event.event_type_value in PIPELINE_EVENT_STATUS:
+            run_storage.handle_run_event(event.run_id, dagster_event)
 
     def get_stats_for_run(self, run_id: str) -> PipelineRunStatsSnapshot:
         return stats_from_records(run_id, self.get_logs_for_run(run_id))

@@ -1,0 +1,257 @@
+"""Event log storage on SQLAlchemy Core, for any backend (SQLite and PostgreSQL subclass it)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+import sqlalchemy as db
+from sqlalchemy.engine import Connection
+
+from dagster import check
+from dagster.core.errors import DagsterEventLogInvalidForRun
+from dagster.core.events.log import EventRecord
+from dagster.core.storage.event_log.base import (
+    EventCallback,
+    EventLogStorage,
+    stats_from_records,
+    step_stats_from_records,
+)
+from dagster.core.storage.event_log.polling import PollingEventWatcher
+from dagster.core.storage.event_log.schema import SqlEventLogStorageTable
+from dagster.core.storage.pipeline_run import (
+    PIPELINE_EVENT_STATUS,
+    PipelineRunStatsSnapshot,
+    RunStepKeyStatsSnapshot,
+)
+from dagster.core.storage.sql import run_in_transaction, utc_datetime_from_timestamp
+from dagster.serdes import (
+    SerdesClassUsageError,
+    deserialize_json_to_dagster_namedtuple,
+    serialize_dagster_namedtuple,
+)
+
+T = TypeVar("T")
+
+_COUNTED_TYPES = ("STEP_SUCCESS", "STEP_FAILURE", "STEP_MATERIALIZATION", "STEP_EXPECTATION_RESULT")
+_STEP_STAT_TYPES = (
+    "STEP_START",
+    "STEP_SUCCESS",
+    "STEP_FAILURE",
+    "STEP_SKIPPED",
+    "STEP_MATERIALIZATION",
+    "STEP_EXPECTATION_RESULT",
+)
+_INSERT = SqlEventLogStorageTable.insert()
+
+
+def event_row(event: Any) -> dict[str, Any]:
+    """The column values of one EventRecord."""
+    dagster_event = event.dagster_event
+    event_type = dagster_event.event_type_value if dagster_event is not None else None
+    asset_key = None
+    if event_type == "STEP_MATERIALIZATION":
+        asset_key = dagster_event.asset_key
+    return {
+        "run_id": event.run_id,
+        "event": serialize_dagster_namedtuple(event),
+        "dagster_event_type": event_type,
+        "timestamp": utc_datetime_from_timestamp(event.timestamp),
+        "step_key": event.step_key,
+        "asset_key": asset_key,
+    }
+
+
+class SqlEventLogStorage(EventLogStorage):
+    """Implements :class:`EventLogStorage` in SQL. Subclasses provide :meth:`connect` and
+    :meth:`upgrade`; watching polls the table from one background thread per storage (subclasses
+    with a notification channel, such as PostgreSQL's LISTEN, may override ``watch``/``end_watch``)."""
+
+    def __init__(self) -> None:
+        self._watcher: PollingEventWatcher | None = None
+
+    @abstractmethod
+    def connect(self, run_id: str | None = None) -> AbstractContextManager[Connection]:
+        """A context manager yielding a connection to the database holding ``run_id``'s events."""
+
+    @abstractmethod
+    def upgrade(self) -> None:
+        """Migrate the schema to the current version."""
+
+    @property
+    def database_url(self) -> str | None:
+        """Identifies the database, so that run storage in the same database can share transactions."""
+        return None
+
+    @property
+    def is_persistent(self) -> bool:
+        return True
+
+    def _read(self, fn: Callable[[Connection], T], run_id: str | None = None) -> T:
+        return run_in_transaction(lambda: self.connect(run_id), fn)
+
+    def _write(self, fn: Callable[[Connection], T], run_id: str | None = None) -> T:
+        return run_in_transaction(lambda: self.connect(run_id), fn, write=True)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def prepare_insert_statement(self, event: Any) -> Any:
+        return SqlEventLogStorageTable.insert().values(**event_row(event))
+
+    def store_event(self, event: Any) -> None:
+        row = event_row(event)
+        self._write(lambda conn: conn.execute(_INSERT, row), event.run_id)
+
+    def store_event_with_run_status(self, event: Any, run_storage: Any) -> None:
+        """Store ``event``; for a PIPELINE_START/SUCCESS/FAILURE also update the run's status. When
+        the run storage lives in the same database, both happen in one transaction."""
+        from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
+
+        dagster_event = event.dagster_event
+        status = (
+            PIPELINE_EVENT_STATUS.get(dagster_event.event_type_value) if dagster_event is not None else None
+        )
+        shared = (
+            status is not None
+            and isinstance(run_storage, SqlRunStorage)
+            and self.database_url is not None
+            and run_storage.database_url == self.database_url
+        )
+        if not shared:
+            super().store_event_with_run_status(event, run_storage)
+            return
+        row = event_row(event)
+
+        def _both(conn: Connection) -> None:
+            conn.execute(_INSERT, row)
+            run_storage.apply_run_status(conn, event.run_id, status)
+
+        self._write(_both, event.run_id)
+
+    def update_event_log_record(self, record_id: int, event: Any) -> None:
+        """Replace the stored record with id ``record_id`` (used by data migrations)."""
+        values = event_row(event)
+        self._write(
+            lambda conn: conn.execute(
+                SqlEventLogStorageTable.update()
+                .where(SqlEventLogStorageTable.c.id == record_id)
+                .values(**values)
+            ),
+            event.run_id,
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _deserialize(self, run_id: str, body: str) -> Any:
+        try:
+            record = deserialize_json_to_dagster_namedtuple(body)
+        except (ValueError, TypeError, KeyError, SerdesClassUsageError, check.CheckError) as exc:
+            raise DagsterEventLogInvalidForRun(run_id=run_id) from exc
+        if not isinstance(record, EventRecord):
+            raise DagsterEventLogInvalidForRun(run_id=run_id)
+        return record
+
+    def get_logs_for_run_by_log_id(self, run_id: str, cursor: int = -1) -> dict[int, Any]:
+        """``{row id: EventRecord}`` of the run's events after ``cursor``, in order."""
+        check.str_param(run_id, "run_id")
+        check.int_param(cursor, "cursor")
+        check.invariant(cursor >= -1, f"cursor must be -1 or the index of the last event seen, got {cursor}.")
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.id, table.c.event).where(table.c.run_id == run_id).order_by(table.c.id.asc())
+        )
+        if cursor >= 0:
+            query = query.offset(cursor + 1)
+        rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
+        return {row_id: self._deserialize(run_id, body) for row_id, body in rows}
+
+    def get_logs_for_run(self, run_id: str, cursor: int = -1) -> list[Any]:
+        return list(self.get_logs_for_run_by_log_id(run_id, cursor).values())
+
+    def logs_after_row_id(self, run_id: str, row_id: int) -> list[tuple[int, Any]]:
+        """``[(row id, EventRecord)]`` of the run's events stored after row ``row_id``."""
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.id, table.c.event)
+            .where(table.c.run_id == run_id, table.c.id > row_id)
+            .order_by(table.c.id.asc())
+        )
+        rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
+        return [(found_id, self._deserialize(run_id, body)) for found_id, body in rows]
+
+    def get_event_log_table_data(self, run_id: str, record_id: int) -> Any:
+        """The raw row (all columns) with id ``record_id`` of run ``run_id``, or None."""
+        table = SqlEventLogStorageTable
+        query = db.select(table).where(table.c.run_id == run_id, table.c.id == record_id)
+        return self._read(lambda conn: conn.execute(query).first(), run_id)
+
+    def get_all_run_ids(self) -> list[str]:
+        table = SqlEventLogStorageTable
+        query = db.select(table.c.run_id).distinct().order_by(table.c.run_id)
+        return [row[0] for row in self._read(lambda conn: conn.execute(query).fetchall())]
+
+    def _typed_records(self, run_id: str, event_types: tuple[str, ...]) -> list[Any]:
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.event)
+            .where(table.c.run_id == run_id, table.c.dagster_event_type.in_(event_types))
+            .order_by(table.c.id.asc())
+        )
+        rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
+        return [self._deserialize(run_id, row[0]) for row in rows]
+
+    def get_stats_for_run(self, run_id: str) -> PipelineRunStatsSnapshot:
+        check.str_param(run_id, "run_id")
+        table = SqlEventLogStorageTable
+        counts_query = (
+            db.select(table.c.dagster_event_type, db.func.count())
+            .where(table.c.run_id == run_id, table.c.dagster_event_type.in_(_COUNTED_TYPES))
+            .group_by(table.c.dagster_event_type)
+        )
+        counts = dict(self._read(lambda conn: conn.execute(counts_query).fetchall(), run_id))
+        # Times come from the records themselves (exact floats), like the in-memory storage.
+        times = stats_from_records(run_id, self._typed_records(run_id, tuple(PIPELINE_EVENT_STATUS)))
+        return times._replace(
+            steps_succeeded=counts.get("STEP_SUCCESS", 0),
+            steps_failed=counts.get("STEP_FAILURE", 0),
+            materializations=counts.get("STEP_MATERIALIZATION", 0),
+            expectations=counts.get("STEP_EXPECTATION_RESULT", 0),
+        )
+
+    def get_step_stats_for_run(self, run_id: str) -> list[RunStepKeyStatsSnapshot]:
+        return step_stats_from_records(run_id, self._typed_records(run_id, _STEP_STAT_TYPES))
+
+    # -- deleting ----------------------------------------------------------------------------
+
+    def delete_events(self, run_id: str) -> None:
+        check.str_param(run_id, "run_id")
+        self._write(
+            lambda conn: conn.execute(
+                SqlEventLogStorageTable.delete().where(SqlEventLogStorageTable.c.run_id == run_id)
+            ),
+            run_id,
+        )
+
+    def wipe(self) -> None:
+        self._write(lambda conn: conn.execute(SqlEventLogStorageTable.delete()))
+
+    # -- watching ----------------------------------------------------------------------------
+
+    def watch(self, run_id: str, start_cursor: int, callback: EventCallback) -> None:
+        check.str_param(run_id, "run_id")
+        check.int_param(start_cursor, "start_cursor")
+        check.callable_param(callback, "callback")
+        if self._watcher is None:
+            self._watcher = PollingEventWatcher(self)
+        self._watcher.watch(run_id, start_cursor, callback)
+
+    def end_watch(self, run_id: str, handler: EventCallback) -> None:
+        if self._watcher is not None:
+            self._watcher.end_watch(run_id, handler)
+
+    def dispose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None

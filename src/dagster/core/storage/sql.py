@@ -1,0 +1,268 @@
+"""SQL plumbing shared by the run, event log and schedule storages, whatever the backend.
+
+- :func:`create_engine`: a SQLAlchemy engine; for SQLite it is cached per process and per file
+  (one pool, reused by every storage of that file), in WAL mode with ``synchronous=NORMAL`` and a
+  busy timeout, and write transactions start with ``BEGIN IMMEDIATE`` so that waiting for the
+  write lock goes through the busy handler instead of failing with "database is locked".
+- :func:`run_in_transaction`: run a function in a transaction, retrying when the database is busy.
+- Alembic helpers: create a fresh schema and stamp it, check a database's revision (raising
+  ``DagsterInstanceMigrationRequired`` or ``DagsterInstanceSchemaError``), upgrade to head.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import sqlalchemy as db
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from dagster.core.errors import DagsterInstanceMigrationRequired, DagsterInstanceSchemaError
+
+T = TypeVar("T")
+
+# How long one statement waits for another process's write lock, then how often we retry.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+BUSY_RETRIES = 5
+
+# Connection execution option that makes a SQLite transaction take the write lock up front.
+WRITE_OPTION = "dagster_write"
+
+_ENGINES: dict[tuple[int, str], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def sqlite_url(path: str) -> str:
+    return "sqlite:///" + os.path.abspath(path)
+
+
+def utc_datetime_from_timestamp(timestamp: float) -> datetime:
+    """A naive UTC datetime, the form 0.7 stored in its timestamp columns."""
+    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def create_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``. SQLite engines are shared per process and file; others are new each call.
+
+    Extra keyword arguments go to ``sqlalchemy.create_engine`` (not allowed for SQLite, whose
+    settings are fixed here).
+    """
+    if not url.startswith("sqlite"):
+        return db.create_engine(url, **kwargs)
+    if kwargs:
+        raise ValueError(f"SQLite engines take no options here, got {sorted(kwargs)}.")
+    key = (os.getpid(), url)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _create_sqlite_engine(url)
+            _ENGINES[key] = engine
+        return engine
+
+
+def _create_sqlite_engine(url: str) -> Engine:
+    engine = db.create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        pool_size=4,
+        max_overflow=8,
+        pool_pre_ping=False,
+    )
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions on its own: we emit BEGIN ourselves (below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _forget_engines_after_fork() -> None:
+    # A forked child must not use the parent's pooled connections (nor close them under it).
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+    _ENGINES.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_after_fork)
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
+def run_in_transaction(
+    connect: Callable[[], AbstractContextManager[Connection]],
+    fn: Callable[[Connection], T],
+    write: bool = False,
+) -> T:
+    """``fn(conn)`` inside one transaction (committed on return), retried if the database is busy.
+
+    ``connect`` opens a connection (a storage's ``connect`` method); ``write=True`` makes SQLite take
+    the write lock when the transaction begins.
+    """
+    delay = 0.05
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            with connect() as conn:
+                if write:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    return fn(conn)
+        except OperationalError as exc:
+            if attempt == BUSY_RETRIES or not is_busy_error(exc):
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+# --- Alembic -------------------------------------------------------------------------------------
+
+_ALEMBIC_DIR = os.path.join(os.path.dirname(__file__), "alembic")
+_script_directory: Any = None
+
+
+def _alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", _ALEMBIC_DIR)
+    config.attributes["connection"] = conn
+    return config
+
+
+def _scripts() -> Any:
+    global _script_directory
+    if _script_directory is None:
+        from alembic.script import ScriptDirectory
+
+        _script_directory = ScriptDirectory(_ALEMBIC_DIR)
+    return _script_directory
+
+
+def head_revision() -> str:
+    return _scripts().get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The revision stamped in ``alembic_version``, or None if the table is missing or empty."""
+    if not db.inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def is_known_revision(revision: str) -> bool:
+    try:
+        return _scripts().get_revision(revision) is not None
+    except Exception:  # alembic raises several types for an unknown id
+        return False
+
+
+def stamp_head(conn: Connection) -> None:
+    from alembic import command
+
+    command.stamp(_alembic_config(conn), "head")
+
+
+def upgrade_to_head(conn: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(conn), "head")
+
+
+def check_revision(conn: Connection, where: str, table_names: list[str]) -> str:
+    """Raise unless the database at ``where`` is at our head revision.
+
+    ``table_names`` are the tables this storage owns; a database with none of them and no
+    revision is new (the caller creates it), reported by returning ``"empty"``.
+    """
+    try:
+        revision = current_revision(conn)
+        tables = set(db.inspect(conn).get_table_names())
+    except DatabaseError as exc:
+        raise DagsterInstanceSchemaError(
+            f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
+        ) from exc
+    head = head_revision()
+    if revision == head:
+        return revision
+    if revision is None:
+        if not tables.intersection(table_names):
+            return "empty"
+        raise DagsterInstanceMigrationRequired(
+            f"The database {where} has no schema version (written by Dagster older than 0.6?).",
+            db_revision=None,
+            head_revision=head,
+        )
+    if not is_known_revision(revision):
+        raise DagsterInstanceSchemaError(
+            f"The database {where} has schema revision {revision}, which this version does not know: "
+            "it was written by a newer version. Upgrade this package to read it."
+        )
+    raise DagsterInstanceMigrationRequired(f"Database: {where}.", db_revision=revision, head_revision=head)
+
+
+_SCHEMA_READY: set[tuple[int, str, int]] = set()
+
+
+def ensure_schema(
+    connect: Callable[[], AbstractContextManager[Connection]],
+    url: str,
+    metadata: db.MetaData,
+    table_names: list[str],
+    where: str,
+) -> None:
+    """Check the database once per process: create the tables of a new database and stamp it at our
+    head revision; raise if it is out of date, newer than us, or unreadable."""
+    key = (os.getpid(), url, id(metadata))
+    if key in _SCHEMA_READY:
+        return
+
+    def _check_and_create(conn: Connection) -> None:
+        state = check_revision(conn, where, table_names)
+        # At head, tables of another storage sharing this database may be there without ours.
+        metadata.create_all(conn, checkfirst=True)
+        if state == "empty" and current_revision(conn) is None:
+            stamp_head(conn)
+
+    try:
+        run_in_transaction(connect, _check_and_create, write=True)
+    except DatabaseError as exc:
+        if isinstance(exc, OperationalError) and is_busy_error(exc):
+            raise
+        raise DagsterInstanceSchemaError(
+            f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
+        ) from exc
+    _SCHEMA_READY.add(key)
+
+
+def forget_schema_checks(url: str) -> None:
+    """Make the next :func:`ensure_schema` on ``url`` check again (after an upgrade or a wipe)."""
+    for key in [key for key in _SCHEMA_READY if key[1] == url]:
+        _SCHEMA_READY.discard(key)
