@@ -110,7 +110,10 @@ def test_non_type_values():
     assert _error({"a": int}) == (
         f"Invalid type: {{'a': <class 'int'>}} (of python type dict) is not a type. {ACCEPTED_TAIL}"
     )
-    assert _error("Int").startswith("Invalid type: 'Int' (of python type str) is not a type.")
+    assert _error("Int") == (
+        f"Invalid type: the string 'Int' was given; pass the type object itself (for example Int, not 'Int'). "
+        f"{ACCEPTED_TAIL}"
+    )
 
 
 def test_dagster_type_class_instead_of_instance():

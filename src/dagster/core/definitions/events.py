@@ -27,6 +27,8 @@ def last_file_comp(path: str) -> str:
 class TextMetadataEntryData(NamedTuple("_TextMetadataEntryData", [("text", str)])):
     """A free-form text metadata value."""
 
+    __slots__ = ()
+
     def __new__(cls, text: str):
         return super().__new__(cls, check.opt_str_param(text, "text", default=""))
 
@@ -34,6 +36,8 @@ class TextMetadataEntryData(NamedTuple("_TextMetadataEntryData", [("text", str)]
 @whitelist_for_serdes
 class UrlMetadataEntryData(NamedTuple("_UrlMetadataEntryData", [("url", str)])):
     """A URL metadata value."""
+
+    __slots__ = ()
 
     def __new__(cls, url: str):
         return super().__new__(cls, check.opt_str_param(url, "url", default=""))
@@ -43,6 +47,8 @@ class UrlMetadataEntryData(NamedTuple("_UrlMetadataEntryData", [("url", str)])):
 class PathMetadataEntryData(NamedTuple("_PathMetadataEntryData", [("path", str)])):
     """A filesystem path (or any path-like location) metadata value."""
 
+    __slots__ = ()
+
     def __new__(cls, path: str):
         return super().__new__(cls, check.opt_str_param(path, "path", default=""))
 
@@ -50,6 +56,8 @@ class PathMetadataEntryData(NamedTuple("_PathMetadataEntryData", [("path", str)]
 @whitelist_for_serdes
 class JsonMetadataEntryData(NamedTuple("_JsonMetadataEntryData", [("data", dict)])):
     """A JSON object metadata value: a dict with string keys that ``json.dumps`` accepts."""
+
+    __slots__ = ()
 
     def __new__(cls, data: dict):
         data = check.opt_dict_param(data, "data", key_type=str)
@@ -67,6 +75,8 @@ class JsonMetadataEntryData(NamedTuple("_JsonMetadataEntryData", [("data", dict)
 class MarkdownMetadataEntryData(NamedTuple("_MarkdownMetadataEntryData", [("md_str", str)])):
     """A Markdown text metadata value."""
 
+    __slots__ = ()
+
     def __new__(cls, md_str: str):
         return super().__new__(cls, check.opt_str_param(md_str, "md_str", default=""))
 
@@ -77,6 +87,8 @@ class PythonArtifactMetadataEntryData(
 ):
     """A reference to a Python class or function, by module and name."""
 
+    __slots__ = ()
+
     def __new__(cls, module: str, name: str):
         return super().__new__(cls, check.str_param(module, "module"), check.str_param(name, "name"))
 
@@ -84,6 +96,8 @@ class PythonArtifactMetadataEntryData(
 @whitelist_for_serdes
 class FloatMetadataEntryData(NamedTuple("_FloatMetadataEntryData", [("value", float)])):
     """A numeric metadata value."""
+
+    __slots__ = ()
 
     def __new__(cls, value: float):
         return super().__new__(cls, check.opt_float_param(value, "value"))
@@ -109,6 +123,8 @@ class EventMetadataEntry(
     Build one with the statics: ``EventMetadataEntry.text("4 rows", "count")``,
     ``EventMetadataEntry.fspath("/data/out.csv")``, ``EventMetadataEntry.json({"a": 1}, "stats")``, ...
     """
+
+    __slots__ = ()
 
     def __new__(cls, label: str, description: str | None, entry_data: Any):
         if not isinstance(entry_data, ENTRY_DATA_TYPES):
@@ -190,10 +206,12 @@ def _metadata_entries(metadata_entries: Sequence[EventMetadataEntry] | None, own
 class Output(NamedTuple("_Output", [("value", Any), ("output_name", str)])):
     """A value a solid yields for one of its outputs (``'result'`` by default)."""
 
+    __slots__ = ()
+
     def __new__(cls, value: Any, output_name: str = "result"):
         if type(output_name) is not str:
             check.str_param(output_name, "output_name")
-        return super().__new__(cls, value, output_name)
+        return tuple.__new__(cls, (value, output_name))
 
 
 @whitelist_for_serdes
@@ -207,6 +225,8 @@ class Materialization(
 
     A non-null ``asset_key`` is indexed in the event log so that an asset's history can be queried.
     """
+
+    __slots__ = ()
 
     def __new__(
         cls,
@@ -244,6 +264,8 @@ class ExpectationResult(
 ):
     """The outcome of a data quality check a solid ran. A failed expectation does not fail the step."""
 
+    __slots__ = ()
+
     def __new__(
         cls,
         success: bool,
@@ -266,6 +288,8 @@ class TypeCheck(
     NamedTuple("_TypeCheck", [("success", bool), ("description", Any), ("metadata_entries", list)])
 ):
     """The result of a type check function: success, and why / what was seen."""
+
+    __slots__ = ()
 
     def __new__(
         cls,

@@ -406,9 +406,16 @@ class _ListType(DagsterType):
         if not isinstance(value, list):
             return type_check_failed(mismatch_description(value, self._expected))
         if self._check_items:
-            inner_check = self.inner_type.type_check
+            inner = self.inner_type
+            if isinstance(inner, _BuiltinScalar):  # inline isinstance loop: no call per item
+                python_types, bool_ok = inner._python_types, inner._bool_ok
+                for item in value:
+                    if not isinstance(item, python_types) or (not bool_ok and item.__class__ is bool):
+                        break
+                else:
+                    return type_check_passed()
             for index, item in enumerate(value):
-                result = inner_check(context, item)
+                result = inner.type_check(context, item)
                 if not result.success:
                     return type_check_failed(
                         f"Item at index {index} of the list: {result.description or 'failed its type check.'}",
@@ -593,6 +600,8 @@ def _invalid(obj: object, where: str | None) -> DagsterInvalidDefinitionError:
             f"with make_python_type_usable_as_dagster_type({obj.__name__}, <DagsterType>), or pass "
             f"PythonObjectDagsterType({obj.__name__})."
         )
+    elif isinstance(obj, str):
+        reason = f"the string {obj!r} was given; pass the type object itself (for example Int, not 'Int')."
     else:
         reason = f"{short_str(repr(obj))} (of python type {type(obj).__name__}) is not a type."
     return DagsterInvalidDefinitionError(f"Invalid type{_for(where)}: {reason} {_ACCEPTED}")
