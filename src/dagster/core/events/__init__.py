@@ -524,22 +524,21 @@ class DagsterEvent(
         """Log an ``ObjectStoreOperation`` (from the intermediate store) as an event."""
         result = object_store_operation_result
         op = result.op
-        object_store = result.object_store_name or "object store"
+        store = f"{result.object_store_name} object store" if result.object_store_name else "object store"
         strategy = (
             f" using {result.serialization_strategy_name}" if result.serialization_strategy_name else ""
         )
         if op == ObjectStoreOperationType.SET_OBJECT:
-            message = (
-                f"Stored intermediate object for output {result.value_name} in {object_store}{strategy}."
-            )
+            message = f"Stored intermediate object for output {result.value_name} in {store}{strategy}."
         elif op == ObjectStoreOperationType.GET_OBJECT:
-            message = (
-                f"Retrieved intermediate object for input {result.value_name} in {object_store}{strategy}."
-            )
+            message = f"Retrieved intermediate object for input {result.value_name} in {store}{strategy}."
         elif op == ObjectStoreOperationType.CP_OBJECT:
-            message = f"Copied intermediate object for input {result.value_name} from {result.key} to {result.dest_key}"
+            message = (
+                f"Copied intermediate object for input {result.value_name} "
+                f"from {result.key} to {result.dest_key}"
+            )
         else:
-            message = f"Removed intermediate object {result.key} from {object_store}."
+            message = f"Removed intermediate object {result.key} from {store}."
         entries = [EventMetadataEntry.path(result.key, label="key")]
         return DagsterEvent.from_step(
             DagsterEventType.OBJECT_STORE_OPERATION,

@@ -1,0 +1,116 @@
+"""Intermediate stores: a run's intermediate values in an object store.
+
+Values live under ``<root_for_run_id(run_id)>/intermediates/<step_key>/<output_name>``; with the
+instance's directories that is ``<base>/storage/<run_id>/intermediates/<step_key>/<output_name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dagster import check
+from dagster.core.events.data import ObjectStoreOperationType
+from dagster.core.storage.object_store import (
+    FilesystemObjectStore,
+    InMemoryObjectStore,
+    ObjectStore,
+    ObjectStoreOperation,
+)
+from dagster.core.storage.type_storage import TypeStoragePluginRegistry
+
+
+class IntermediateStore:
+    """Reads and writes one run's intermediates, applying the type storage plugins."""
+
+    def __init__(
+        self,
+        object_store: ObjectStore,
+        root_for_run_id: Callable[[str], str],
+        run_id: str,
+        type_storage_plugin_registry: TypeStoragePluginRegistry | None = None,
+    ):
+        self.object_store = check.inst_param(object_store, "object_store", ObjectStore)
+        self.root_for_run_id = check.callable_param(root_for_run_id, "root_for_run_id")
+        self.run_id = check.str_param(run_id, "run_id")
+        self.type_storage_plugin_registry = check.opt_inst_param(
+            type_storage_plugin_registry,
+            "type_storage_plugin_registry",
+            TypeStoragePluginRegistry,
+            default=TypeStoragePluginRegistry(),
+        )
+        self.root = self.root_for(run_id)
+
+    def root_for(self, run_id: str) -> str:
+        return self.object_store.key_for_paths([self.root_for_run_id(run_id), "intermediates"])
+
+    @property
+    def is_persistent(self) -> bool:
+        return not isinstance(self.object_store, InMemoryObjectStore)
+
+    def key_for_paths(self, paths: list[str]) -> str:
+        return self.object_store.key_for_paths([self.root, *paths])
+
+    def uri_for_paths(self, paths: list[str], protocol: str | None = None) -> str:
+        return self.object_store.uri_for_key(self.key_for_paths(paths), protocol)
+
+    # -- raw objects (what type storage plugins call) ---------------------------------------------
+
+    def set_object(self, obj: Any, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+        return self.object_store.set_object(
+            self.key_for_paths(paths), obj, serialization_strategy=dagster_type.serialization_strategy
+        )
+
+    def get_object(self, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+        return self.object_store.get_object(
+            self.key_for_paths(paths), serialization_strategy=dagster_type.serialization_strategy
+        )
+
+    def has_object(self, context: Any, paths: list[str]) -> bool:
+        return self.object_store.has_object(self.key_for_paths(paths))
+
+    def rm_object(self, context: Any, paths: list[str]) -> ObjectStoreOperation:
+        return self.object_store.rm_object(self.key_for_paths(paths))
+
+    def copy_object_from_run(self, context: Any, run_id: str, paths: list[str]) -> ObjectStoreOperation:
+        """Copy the object at ``paths`` of run ``run_id`` into this run."""
+        source = self.object_store.key_for_paths([self.root_for(run_id), *paths])
+        return self.object_store.cp_object(source, self.key_for_paths(paths))
+
+    def has_object_in_run(self, context: Any, run_id: str, paths: list[str]) -> bool:
+        return self.object_store.has_object(self.object_store.key_for_paths([self.root_for(run_id), *paths]))
+
+    # -- typed values (what intermediates managers call) ------------------------------------------
+
+    def set_value(self, obj: Any, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+        registry = self.type_storage_plugin_registry
+        if len(registry) and registry.is_registered(dagster_type):
+            return registry.get(dagster_type.key).set_object(self, obj, context, dagster_type, paths)
+        if len(registry):
+            registry.check_for_unsupported_composite_overrides(dagster_type)
+        return self.set_object(obj, context, dagster_type, paths)
+
+    def get_value(self, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+        registry = self.type_storage_plugin_registry
+        if len(registry) and registry.is_registered(dagster_type):
+            result = registry.get(dagster_type.key).get_object(self, context, dagster_type, paths)
+            if isinstance(result, ObjectStoreOperation):
+                return result
+            return ObjectStoreOperation(
+                ObjectStoreOperationType.GET_OBJECT,
+                self.key_for_paths(paths),
+                obj=result,
+                object_store_name=self.object_store.name,
+            )
+        if len(registry):
+            registry.check_for_unsupported_composite_overrides(dagster_type)
+        return self.get_object(context, dagster_type, paths)
+
+
+def build_fs_intermediate_store(
+    root_for_run_id: Callable[[str], str],
+    run_id: str,
+    type_storage_plugin_registry: TypeStoragePluginRegistry | None = None,
+) -> IntermediateStore:
+    """An intermediate store of files under ``root_for_run_id(run_id)/intermediates``."""
+    return IntermediateStore(FilesystemObjectStore(), root_for_run_id, run_id, type_storage_plugin_registry)

@@ -1,0 +1,180 @@
+"""Intermediates managers: how the step executor stores and loads step outputs.
+
+``get_intermediate`` / ``set_intermediate`` return the value / None for in-memory storage (no event),
+and an :class:`~dagster.core.storage.object_store.ObjectStoreOperation` for persistent storage (the
+executor logs it as an ``OBJECT_STORE_OPERATION`` event). A missing value raises
+``DagsterStepOutputNotFoundError`` naming the step and output.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from dagster import check
+from dagster.core.errors import DagsterStepOutputNotFoundError
+from dagster.core.events.data import StepOutputHandle
+from dagster.core.storage.intermediate_store import IntermediateStore
+from dagster.core.storage.object_store import ObjectStoreOperation
+
+__all__ = [
+    "InMemoryIntermediatesManager",
+    "IntermediateStoreIntermediatesManager",
+    "IntermediatesManager",
+    "ObjectStoreOperation",
+]
+
+
+def _not_found(step_output_handle: StepOutputHandle, where: str) -> DagsterStepOutputNotFoundError:
+    return DagsterStepOutputNotFoundError(
+        f'No value was stored for output "{step_output_handle.output_name}" of step '
+        f'"{step_output_handle.step_key}" ({where}). The step did not run in this run, did not yield '
+        "this output, or its stored value was removed. To reuse the outputs of an earlier run, "
+        "re-execute with previous_run_id and a persistent (filesystem) system storage.",
+        step_key=step_output_handle.step_key,
+        output_name=step_output_handle.output_name,
+    )
+
+
+class IntermediatesManager(ABC):
+    """Stores the outputs of a run's steps so that downstream steps (and results) can read them."""
+
+    @abstractmethod
+    def get_intermediate(
+        self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
+    ) -> Any:
+        """The stored value (in memory) or the ObjectStoreOperation that read it (persistent)."""
+
+    @abstractmethod
+    def set_intermediate(
+        self,
+        context: Any,
+        dagster_type: Any = None,
+        step_output_handle: StepOutputHandle | None = None,
+        value: Any = None,
+    ) -> ObjectStoreOperation | None:
+        """Store ``value``; a persistent manager returns the ObjectStoreOperation that wrote it."""
+
+    @abstractmethod
+    def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
+        """Whether a value is stored for the output."""
+
+    @abstractmethod
+    def copy_intermediate_from_run(
+        self, context: Any, run_id: str, step_output_handle: StepOutputHandle
+    ) -> ObjectStoreOperation:
+        """Copy the output's stored value from run ``run_id`` into this run (re-execution)."""
+
+    @property
+    @abstractmethod
+    def is_persistent(self) -> bool:
+        """Whether values outlive the process (and can be reused by a later run)."""
+
+    def copy_intermediate_from_prev_run(
+        self, context: Any, previous_run_id: str, step_output_handle: StepOutputHandle
+    ) -> ObjectStoreOperation:
+        """Same as :meth:`copy_intermediate_from_run` (the name Dagster 0.7 used)."""
+        return self.copy_intermediate_from_run(context, previous_run_id, step_output_handle)
+
+    def uncovered_inputs(self, context: Any, step: Any) -> list[str]:
+        """Names of ``step``'s inputs fed by upstream outputs of which some value is not stored."""
+        return [
+            step_input.name
+            for step_input in step.step_inputs
+            if any(not self.has_intermediate(context, handle) for handle in step_input.source_handles)
+        ]
+
+    def all_inputs_covered(self, context: Any, step: Any) -> bool:
+        return not self.uncovered_inputs(context, step)
+
+
+class InMemoryIntermediatesManager(IntermediatesManager):
+    """Values in a dict keyed by ``StepOutputHandle``; no events, nothing outlives the process."""
+
+    def __init__(self):
+        self.values: dict[StepOutputHandle, Any] = {}
+
+    def get_intermediate(
+        self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
+    ) -> Any:
+        try:
+            return self.values[step_output_handle]
+        except KeyError:
+            raise _not_found(step_output_handle, "in-memory storage") from None
+
+    def set_intermediate(
+        self,
+        context: Any,
+        dagster_type: Any = None,
+        step_output_handle: StepOutputHandle | None = None,
+        value: Any = None,
+    ) -> None:
+        self.values[step_output_handle] = value
+
+    def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
+        return step_output_handle in self.values
+
+    def copy_intermediate_from_run(
+        self, context: Any, run_id: str, step_output_handle: StepOutputHandle
+    ) -> ObjectStoreOperation:
+        raise check.CheckError(
+            f'Cannot reuse output "{step_output_handle.output_name}" of step "{step_output_handle.step_key}" '
+            f"from run {run_id}: in-memory storage keeps nothing between runs. Use the filesystem "
+            "system storage (storage: {filesystem: {}}) for runs you want to re-execute."
+        )
+
+    @property
+    def is_persistent(self) -> bool:
+        return False
+
+
+class IntermediateStoreIntermediatesManager(IntermediatesManager):
+    """Values in an :class:`IntermediateStore` at ``[step_key, output_name]``."""
+
+    def __init__(self, intermediate_store: IntermediateStore):
+        self.intermediate_store = check.inst_param(
+            intermediate_store, "intermediate_store", IntermediateStore
+        )
+
+    def get_intermediate(
+        self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
+    ) -> ObjectStoreOperation:
+        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        if not self.intermediate_store.has_object(context, paths):
+            raise _not_found(step_output_handle, self.intermediate_store.uri_for_paths(paths))
+        return self.intermediate_store.get_value(context, _type_or_any(dagster_type), paths)
+
+    def set_intermediate(
+        self,
+        context: Any,
+        dagster_type: Any = None,
+        step_output_handle: StepOutputHandle | None = None,
+        value: Any = None,
+    ) -> ObjectStoreOperation:
+        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        return self.intermediate_store.set_value(value, context, _type_or_any(dagster_type), paths)
+
+    def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
+        return self.intermediate_store.has_object(
+            context, [step_output_handle.step_key, step_output_handle.output_name]
+        )
+
+    def copy_intermediate_from_run(
+        self, context: Any, run_id: str, step_output_handle: StepOutputHandle
+    ) -> ObjectStoreOperation:
+        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        if not self.intermediate_store.has_object_in_run(context, run_id, paths):
+            raise _not_found(step_output_handle, f"run {run_id}, which is being re-executed")
+        return self.intermediate_store.copy_object_from_run(context, run_id, paths)
+
+    @property
+    def is_persistent(self) -> bool:
+        return self.intermediate_store.is_persistent
+
+
+def _type_or_any(dagster_type: Any) -> Any:
+    if dagster_type is not None:
+        return dagster_type
+    from dagster.core.types.dagster_type import resolve_dagster_type
+
+    return resolve_dagster_type(None)
