@@ -22,7 +22,6 @@ class _Printer:
     def __init__(self, out: list[str], with_lines: bool):
         self._out = out
         self._with_lines = with_lines
-        self._current = ""
 
     def _append(self, text: str) -> None:
         if self._with_lines:
