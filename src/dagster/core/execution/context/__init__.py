@@ -1,0 +1,1 @@
+"""Execution contexts: what the engine, steps, type checks, resources and loggers receive."""

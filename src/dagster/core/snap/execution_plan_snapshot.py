@@ -1,0 +1,83 @@
+"""A serializable picture of an execution plan, stored with each run (content-addressed by sha1)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, NamedTuple
+
+from dagster import check
+from dagster.serdes import serialize_dagster_namedtuple, whitelist_for_serdes
+
+
+@whitelist_for_serdes
+class ExecutionStepInputSnap(
+    NamedTuple(
+        "_ExecutionStepInputSnap",
+        [("name", str), ("dagster_type_key", str), ("upstream_output_handles", list)],
+    )
+):
+    """One step input: its name, type key and the step outputs that feed it."""
+
+
+@whitelist_for_serdes
+class ExecutionStepOutputSnap(
+    NamedTuple("_ExecutionStepOutputSnap", [("name", str), ("dagster_type_key", str)])
+):
+    """One step output: its name and type key."""
+
+
+@whitelist_for_serdes
+class ExecutionStepSnap(
+    NamedTuple(
+        "_ExecutionStepSnap",
+        [("key", str), ("inputs", list), ("outputs", list), ("solid_handle_id", str), ("kind", Any)],
+    )
+):
+    """One step of the plan."""
+
+
+@whitelist_for_serdes
+class ExecutionPlanSnapshot(
+    NamedTuple(
+        "_ExecutionPlanSnapshot",
+        [("steps", list), ("artifacts_persisted", bool), ("pipeline_snapshot_id", str)],
+    )
+):
+    """The steps of a plan in topological order, whether outputs persist, and its pipeline snapshot."""
+
+    def __new__(cls, steps: list, artifacts_persisted: bool, pipeline_snapshot_id: str):
+        return super().__new__(
+            cls,
+            check.list_param(steps, "steps", of_type=ExecutionStepSnap),
+            check.bool_param(artifacts_persisted, "artifacts_persisted"),
+            check.str_param(pipeline_snapshot_id, "pipeline_snapshot_id"),
+        )
+
+    def step_named(self, key: str) -> ExecutionStepSnap:
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise check.CheckError(f"No step {key!r} in this execution plan snapshot.")
+
+
+def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str) -> ExecutionPlanSnapshot:
+    """Describe ``execution_plan`` (every step, not only the ones selected to execute)."""
+    steps = []
+    for step in execution_plan.topological_steps():
+        inputs = [
+            ExecutionStepInputSnap(
+                step_input.name, step_input.dagster_type.key, list(step_input.source_handles)
+            )
+            for step_input in step.step_inputs
+        ]
+        outputs = [
+            ExecutionStepOutputSnap(output.name, output.dagster_type.key) for output in step.step_outputs
+        ]
+        steps.append(ExecutionStepSnap(step.key, inputs, outputs, step.solid_handle_str, step.kind))
+    return ExecutionPlanSnapshot(steps, bool(execution_plan.artifacts_persisted), pipeline_snapshot_id)
+
+
+def create_execution_plan_snapshot_id(execution_plan_snapshot: ExecutionPlanSnapshot) -> str:
+    """The snapshot's id: the sha1 hex digest of its serialized JSON."""
+    check.inst_param(execution_plan_snapshot, "execution_plan_snapshot", ExecutionPlanSnapshot)
+    return hashlib.sha1(serialize_dagster_namedtuple(execution_plan_snapshot).encode("utf-8")).hexdigest()
