@@ -195,3 +195,26 @@ def test_user_defined_hydration_errors():
         input_hydration_config(str, required_resource_keys="db")
     with pytest.raises(DagsterInvalidDefinitionError, match="must contain only strings, got 1"):
         input_hydration_config(str, required_resource_keys={1})
+
+
+def test_input_selector_schema(tmp_path):
+    from dagster.core.types.config_schema import input_selector_schema
+
+    @input_selector_schema(Selector({"inline": [int], "count": int}), required_resource_keys={"db"})
+    def load(context, selector_key, selector_value):
+        return (selector_key, selector_value)
+
+    numbers = DagsterType(lambda _, __: True, name="Numbers", input_hydration_config=load)
+    assert numbers.required_resource_keys == frozenset({"db"})
+    assert hydrate(numbers, {"inline": [1, 2]}) == ("inline", [1, 2])
+    assert hydrate(numbers, {"count": 3}) == ("count", 3)
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        input_selector_schema({"a": int})
+    assert str(exc_info.value).startswith(
+        "@input_selector_schema needs a Selector schema (Selector({...})), got"
+    )
+    assert str(exc_info.value).endswith("Use @input_hydration_config for other schemas.")
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match=r"exactly 3 positional arguments \(context, selector_key"
+    ):
+        input_selector_schema(Selector({"a": int}))(lambda context, config_value: None)

@@ -160,3 +160,22 @@ def test_user_materialization_arity():
         "(context, config_value, runtime_value), but test_user_materialization_arity.<locals>.two_args has the "
         "signature (context, config_value)."
     )
+
+
+def test_output_selector_schema(tmp_path):
+    from dagster.config.field_utils import Selector
+    from dagster.core.types.config_schema import output_selector_schema
+
+    @output_selector_schema(Selector({"text": {"path": str}}))
+    def write(context, selector_key, selector_value, runtime_value):
+        (tmp_path / "out.txt").write_text(f"{selector_key}:{runtime_value.text}")
+        return Materialization.file(selector_value["path"])
+
+    report_type = PythonObjectDagsterType(Report, output_materialization_config=write)
+    path = str(tmp_path / "out.txt")
+    assert materialize(report_type, {"text": {"path": path}}, Report("r")) == [Materialization.file(path)]
+    assert (tmp_path / "out.txt").read_text() == "text:r"
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match="Use @output_materialization_config for other schemas"
+    ):
+        output_selector_schema(str)

@@ -380,3 +380,64 @@ def output_materialization_config(
         return _FunctionOutputMaterializationConfig(config_type, func, keys)
 
     return wrap
+
+
+def _selector_schema(config_cls: Any, decorator_name: str, alternative: str) -> Any:
+    from dagster.config.config_type import ConfigTypeKind
+
+    config_type = _resolve_schema(config_cls, decorator_name)
+    if config_type.kind != ConfigTypeKind.SELECTOR:
+        raise DagsterInvalidDefinitionError(
+            f"@{decorator_name} needs a Selector schema (Selector({{...}})), got the config type "
+            f"{config_type.key}. Use @{alternative} for other schemas."
+        )
+    return config_type
+
+
+def input_selector_schema(
+    config_cls: Any, required_resource_keys: Any = None
+) -> Callable[[Callable], InputHydrationConfig]:
+    """Like :func:`input_hydration_config` for a ``Selector`` schema: the function receives the
+    chosen key and its value, ``fn(context, selector_key, selector_value)``."""
+    config_type = _selector_schema(config_cls, "input_selector_schema", "input_hydration_config")
+    keys = _resource_keys(required_resource_keys, "input_selector_schema")
+
+    def wrap(func: Callable) -> InputHydrationConfig:
+        check.callable_param(func, "func")
+        check_positional_arity(
+            func, ("context", "selector_key", "selector_value"), "The @input_selector_schema function"
+        )
+
+        def construct(context: Any, config_value: Any) -> Any:
+            return func(context, *_selected(config_value))
+
+        construct.__qualname__ = fn_name(func)
+        return _FunctionInputHydrationConfig(config_type, construct, keys)
+
+    return wrap
+
+
+def output_selector_schema(
+    config_cls: Any, required_resource_keys: Any = None
+) -> Callable[[Callable], OutputMaterializationConfig]:
+    """Like :func:`output_materialization_config` for a ``Selector`` schema:
+    ``fn(context, selector_key, selector_value, runtime_value)``."""
+    config_type = _selector_schema(config_cls, "output_selector_schema", "output_materialization_config")
+    keys = _resource_keys(required_resource_keys, "output_selector_schema")
+
+    def wrap(func: Callable) -> OutputMaterializationConfig:
+        check.callable_param(func, "func")
+        check_positional_arity(
+            func,
+            ("context", "selector_key", "selector_value", "runtime_value"),
+            "The @output_selector_schema function",
+        )
+
+        def materialize(context: Any, config_value: Any, runtime_value: Any) -> Any:
+            selector_key, selector_value = _selected(config_value)
+            return func(context, selector_key, selector_value, runtime_value)
+
+        materialize.__qualname__ = fn_name(func)
+        return _FunctionOutputMaterializationConfig(config_type, materialize, keys)
+
+    return wrap
