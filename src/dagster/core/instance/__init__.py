@@ -34,7 +34,7 @@ from dagster.core.instance.schedules import InstanceSchedulesMixin
 from dagster.core.storage.compute_log_manager import ComputeLogManager
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
 from dagster.core.storage.root import LocalArtifactStorage
-from dagster.serdes import whitelist_for_serdes
+from dagster.serdes import ConfigurableClassData, whitelist_for_serdes
 
 if TYPE_CHECKING:
     from dagster.core.events import DagsterEvent
@@ -90,6 +90,9 @@ class DagsterInstance(InstanceSchedulesMixin):
             compute_log_manager, "compute_log_manager", ComputeLogManager
         )
         self._schedule_storage = schedule_storage
+        # from_ref leaves the schedule storage to be built on first use: most processes (steps,
+        # workers, most commands) never touch it, and need not open its database.
+        self._schedule_storage_data: Any = None
         self._scheduler = scheduler
         self._run_launcher = run_launcher
         self._dagit_settings = check.opt_dict_param(dagit_settings, "dagit_settings")
@@ -145,19 +148,21 @@ class DagsterInstance(InstanceSchedulesMixin):
     @staticmethod
     def from_ref(instance_ref: InstanceRef) -> DagsterInstance:
         check.inst_param(instance_ref, "instance_ref", InstanceRef)
-        return DagsterInstance(
+        instance = DagsterInstance(
             instance_type=InstanceType.PERSISTENT,
             local_artifact_storage=instance_ref.local_artifact_storage,
             run_storage=instance_ref.run_storage,
             event_storage=instance_ref.event_storage,
             compute_log_manager=instance_ref.compute_log_manager,
-            schedule_storage=instance_ref.schedule_storage,
+            schedule_storage=None,
             scheduler=instance_ref.scheduler,
             run_launcher=instance_ref.run_launcher,
             dagit_settings=instance_ref.dagit_settings,
             telemetry_settings=instance_ref.telemetry_settings,
             ref=instance_ref,
         )
+        instance._schedule_storage_data = instance_ref.schedule_storage_data
+        return instance
 
     @staticmethod
     def temp_storage() -> str:
@@ -204,6 +209,8 @@ class DagsterInstance(InstanceSchedulesMixin):
 
     @property
     def schedule_storage(self) -> Any:
+        if self._schedule_storage is None and self._schedule_storage_data is not None:
+            self._schedule_storage = self._schedule_storage_data.rehydrate()
         return self._schedule_storage
 
     @property
@@ -226,7 +233,11 @@ class DagsterInstance(InstanceSchedulesMixin):
 
     @staticmethod
     def info_str_for_component(component_name: str, component: Any) -> str:
-        inst_data = getattr(component, "inst_data", None)
+        inst_data = (
+            component
+            if isinstance(component, ConfigurableClassData)
+            else getattr(component, "inst_data", None)
+        )
         if inst_data is not None:
             return f"{component_name}:\n{inst_data.info_str('  ')}\n"
         if component is None:
@@ -239,7 +250,7 @@ class DagsterInstance(InstanceSchedulesMixin):
             ("run_storage", self._run_storage),
             ("event_log_storage", self._event_storage),
             ("compute_logs", self._compute_log_manager),
-            ("schedule_storage", self._schedule_storage),
+            ("schedule_storage", self._schedule_storage_data or self._schedule_storage),
             ("scheduler", self._scheduler),
             ("run_launcher", self._run_launcher),
         ]
@@ -253,14 +264,16 @@ class DagsterInstance(InstanceSchedulesMixin):
         self._run_storage.upgrade()
         print_fn("Updating event storage...")
         self._event_storage.upgrade()
-        if self._schedule_storage is not None and hasattr(self._schedule_storage, "upgrade"):
+        if self.schedule_storage is not None and hasattr(self.schedule_storage, "upgrade"):
             print_fn("Updating schedule storage...")
-            self._schedule_storage.upgrade()
+            self.schedule_storage.upgrade()
 
     def dispose(self) -> None:
         self._run_storage.dispose()
         self._event_storage.dispose()
         self._compute_log_manager.dispose()
+        if self._schedule_storage is not None and hasattr(self._schedule_storage, "dispose"):
+            self._schedule_storage.dispose()
 
     # --------------------------------------------------------------------------------------- runs
 
@@ -538,13 +551,18 @@ class DagsterInstance(InstanceSchedulesMixin):
         self._subscribers[run_id].append(cb)
 
     def handle_new_event(self, event: EventRecord) -> None:
-        """Store ``event``; a PIPELINE_START/SUCCESS/FAILURE event also moves the run's status."""
+        """Store ``event``; a PIPELINE_START/SUCCESS/FAILURE event also moves the run's status (in
+        the same transaction when the storages share a database). On a persistent instance,
+        PIPELINE_START first tags the run with this process's identity (see ``run_liveness``)."""
         dagster_event = event.dagster_event
         if dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES:
-            if dagster_event.event_type_value == "PIPELINE_START":
+            if (
+                dagster_event.event_type_value == "PIPELINE_START"
+                and self._instance_type is InstanceType.PERSISTENT
+                and self._run_storage.has_run(event.run_id)
+            ):
                 self._run_storage.add_run_tags(event.run_id, current_process_tags())
-            self._event_storage.store_event(event)
-            self._run_storage.handle_run_event(event.run_id, dagster_event)
+            self._event_storage.store_event_with_run_status(event, self._run_storage)
         else:
             self._event_storage.store_event(event)
         listeners = self._subscribers.get(event.run_id)

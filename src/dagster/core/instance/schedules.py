@@ -8,21 +8,22 @@ from dagster.core.errors import DagsterInvariantViolationError
 
 
 class InstanceSchedulesMixin:
-    """Schedule methods of ``DagsterInstance``. Needs ``_schedule_storage``, ``_scheduler`` and
+    """Schedule methods of ``DagsterInstance``. Needs ``schedule_storage``, ``_scheduler`` and
     ``_local_artifact_storage`` on the instance."""
 
-    _schedule_storage: Any
+    schedule_storage: Any
     _scheduler: Any
     _local_artifact_storage: Any
 
     def _require_schedule_storage(self) -> Any:
-        if self._schedule_storage is None:
+        schedule_storage = self.schedule_storage
+        if schedule_storage is None:
             raise DagsterInvariantViolationError(
                 "This instance has no schedule storage (an ephemeral instance has none). "
                 "Set DAGSTER_HOME to a directory to use a persistent instance, or add a "
                 "`schedule_storage:` section to its dagster.yaml."
             )
-        return self._schedule_storage
+        return schedule_storage
 
     def _require_scheduler(self) -> Any:
         if self._scheduler is None:
@@ -94,14 +95,14 @@ class InstanceSchedulesMixin:
         return self._require_schedule_storage().get_schedule_tick_stats_by_schedule(repository, schedule_name)
 
     def all_schedules_info(self) -> list:
-        if self._schedule_storage is None:
+        if self.schedule_storage is None:
             return []
-        return self._schedule_storage.all_schedules_info()
+        return self.schedule_storage.all_schedules_info()
 
     def all_schedules(self, repository: Any = None) -> list:
-        if self._schedule_storage is None:
+        if self.schedule_storage is None:
             return []
-        return self._schedule_storage.all_schedules(repository)
+        return self.schedule_storage.all_schedules(repository)
 
     def get_schedule_by_name(self, repository: Any, schedule_name: str) -> Any:
         return self._require_schedule_storage().get_schedule_by_name(repository, schedule_name)
