@@ -253,6 +253,12 @@ class DagsterType:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.display_name}>"
 
+    def __reduce__(self) -> typing.Any:
+        # Builtins unpickle to the very same object, so identity checks hold across processes.
+        if self.is_builtin:
+            return (builtin_dagster_type, (self.key,))
+        return super().__reduce__()
+
 
 class PythonObjectDagsterType(DagsterType):
     """A type whose check is ``isinstance(value, python_type)``; named after the class by default."""
@@ -372,6 +378,14 @@ Nothing = _Nothing()
 ALL_RUNTIME_BUILTINS: list[DagsterType] = [Any, Bool, Float, Int, String, Nothing, Path]
 
 
+def builtin_dagster_type(key: str) -> DagsterType:
+    """The builtin type with this key (``Int``, ``PythonDict``, ...)."""
+    for builtin in [*ALL_RUNTIME_BUILTINS, *_collection_types().values()]:
+        if builtin.key == key:
+            return builtin
+    raise DagsterInvariantViolationError(f'There is no builtin Dagster type with key "{key}".')
+
+
 # ---------------------------------------------------------------------------------------------
 # List and Optional
 
@@ -397,6 +411,9 @@ class _ListType(DagsterType):
     @property
     def display_name(self) -> str:
         return f"[{self.inner_type.display_name}]"
+
+    def __reduce__(self) -> typing.Any:
+        return (create_list_type, (self.inner_type,))
 
     @property
     def type_params(self) -> list[DagsterType]:
@@ -443,6 +460,9 @@ class _NullableType(DagsterType):
     @property
     def display_name(self) -> str:
         return f"{self.inner_type.display_name}?"
+
+    def __reduce__(self) -> typing.Any:
+        return (create_nullable_type, (self.inner_type,))
 
     @property
     def type_params(self) -> list[DagsterType]:

@@ -46,6 +46,9 @@ class _TypedPythonDict(DagsterType):
     def display_name(self) -> str:
         return f"Dict[{self.key_type.display_name},{self.value_type.display_name}]"
 
+    def __reduce__(self) -> typing.Any:
+        return (create_typed_python_dict, (self.key_type, self.value_type))
+
     @property
     def type_params(self) -> list[DagsterType]:
         return [self.key_type, self.value_type]

@@ -53,6 +53,9 @@ class _TypedPythonSet(DagsterType):
     def display_name(self) -> str:
         return f"Set[{self.item_type.display_name}]"
 
+    def __reduce__(self) -> typing.Any:
+        return (create_typed_runtime_set, (self.item_type,))
+
     @property
     def type_params(self) -> list[DagsterType]:
         return [self.item_type]

@@ -44,6 +44,9 @@ class _TypedPythonTuple(DagsterType):
     def display_name(self) -> str:
         return f"Tuple[{','.join(item.display_name for item in self.item_types)}]"
 
+    def __reduce__(self) -> typing.Any:
+        return (create_typed_tuple, self.item_types)
+
     @property
     def type_params(self) -> list[DagsterType]:
         return list(self.item_types)
