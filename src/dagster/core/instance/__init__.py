@@ -559,9 +559,8 @@ class DagsterInstance(InstanceSchedulesMixin):
             if (
                 dagster_event.event_type_value == "PIPELINE_START"
                 and self._instance_type is InstanceType.PERSISTENT
-                and self._run_storage.has_run(event.run_id)
             ):
-                self._run_storage.add_run_tags(event.run_id, current_process_tags())
+                self._tag_run_process(event.run_id)
             self._event_storage.store_event_with_run_status(event, self._run_storage)
         else:
             self._event_storage.store_event(event)
@@ -569,6 +568,12 @@ class DagsterInstance(InstanceSchedulesMixin):
         if listeners:
             for listener in listeners:
                 listener(event)
+
+    def _tag_run_process(self, run_id: str) -> None:
+        try:
+            self._run_storage.add_run_tags(run_id, current_process_tags())
+        except check.CheckError:  # a run this instance does not store: nothing to watch over
+            pass
 
     def get_logger(self) -> logging.Logger:
         """A python logger that turns the structured records of a run's log manager into stored events."""
