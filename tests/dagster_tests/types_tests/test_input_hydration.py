@@ -193,7 +193,9 @@ def test_user_defined_hydration_errors():
         DagsterInvalidDefinitionError, match="must be a set of resource key strings, got 'db'"
     ):
         input_hydration_config(str, required_resource_keys="db")
-    with pytest.raises(DagsterInvalidDefinitionError, match="must contain only strings, got 1"):
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match=r"must be a set of resource key strings, got \{1\}"
+    ):
         input_hydration_config(str, required_resource_keys={1})
 
 

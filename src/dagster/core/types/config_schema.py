@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from dagster import builtins, check
 from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 from dagster.core.types.marshal import write_atomically
-from dagster.core.types.signature import check_positional_arity, fn_name
+from dagster.core.types.results import short_str
+from dagster.core.types.signature import check_positional_arity, check_resource_keys, fn_name
 
 if TYPE_CHECKING:  # definitions import the type system, so events are imported where used
     from dagster.core.definitions.events import Materialization
@@ -93,16 +94,11 @@ def _load_selected(key: str, value: Any) -> Any:
         if not isinstance(data, dict) or "value" not in data:
             raise DagsterInvariantViolationError(
                 f'The JSON file "{path}" named in run config must hold an object with a "value" key, '
-                f'like {{"value": 3}}; it holds {_short(data)}.'
+                f'like {{"value": 3}}; it holds {short_str(repr(data))}.'
             )
         return data["value"]
     with open(path, "rb") as pickle_file:
         return pickle.load(pickle_file)
-
-
-def _short(value: Any, limit: int = 100) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class BuiltinScalarInputHydrationConfig(InputHydrationConfig):
@@ -264,23 +260,6 @@ def _resolve_schema(config_cls: Any, decorator_name: str) -> Any:
     return resolve_to_config_type(config_cls, what=f"the config schema of @{decorator_name}")
 
 
-def _resource_keys(required_resource_keys: Any, decorator_name: str) -> frozenset:
-    if required_resource_keys is None:
-        return frozenset()
-    if isinstance(required_resource_keys, str) or not isinstance(required_resource_keys, Iterable):
-        raise DagsterInvalidDefinitionError(
-            f"required_resource_keys of @{decorator_name} must be a set of resource key strings, "
-            f"got {required_resource_keys!r}."
-        )
-    keys = frozenset(required_resource_keys)
-    bad = [key for key in keys if not isinstance(key, str)]
-    if bad:
-        raise DagsterInvalidDefinitionError(
-            f"required_resource_keys of @{decorator_name} must contain only strings, got {bad[0]!r}."
-        )
-    return keys
-
-
 class _FunctionInputHydrationConfig(InputHydrationConfig):
     def __init__(self, config_type: Any, func: Callable, required_resource_keys: frozenset):
         self._config_type = config_type
@@ -315,7 +294,7 @@ def _as_materializations(result: Any, func: Callable) -> list[Materialization]:
             raise DagsterInvariantViolationError(
                 f'The output materialization function "{fn_name(func)}" must return a Materialization '
                 f"(or an iterable of them) describing what it wrote, e.g. Materialization.file(path); "
-                f"it returned {_short(item)} of type {type(item).__name__}."
+                f"it returned {short_str(repr(item))} of type {type(item).__name__}."
             )
     return items
 
@@ -354,7 +333,7 @@ def input_hydration_config(
     DataFrame = PythonObjectDagsterType(Frame, input_hydration_config=load_frame)
     """
     config_type = _resolve_schema(config_cls, "input_hydration_config")
-    keys = _resource_keys(required_resource_keys, "input_hydration_config")
+    keys = check_resource_keys(required_resource_keys, "@input_hydration_config")
 
     def wrap(func: Callable) -> InputHydrationConfig:
         check.callable_param(func, "func")
@@ -370,7 +349,7 @@ def output_materialization_config(
     """Decorate ``fn(context, config_value, runtime_value)`` to write a type's outputs where run
     config says. It returns (or yields) the :class:`Materialization` of what it wrote."""
     config_type = _resolve_schema(config_cls, "output_materialization_config")
-    keys = _resource_keys(required_resource_keys, "output_materialization_config")
+    keys = check_resource_keys(required_resource_keys, "@output_materialization_config")
 
     def wrap(func: Callable) -> OutputMaterializationConfig:
         check.callable_param(func, "func")
@@ -400,7 +379,7 @@ def input_selector_schema(
     """Like :func:`input_hydration_config` for a ``Selector`` schema: the function receives the
     chosen key and its value, ``fn(context, selector_key, selector_value)``."""
     config_type = _selector_schema(config_cls, "input_selector_schema", "input_hydration_config")
-    keys = _resource_keys(required_resource_keys, "input_selector_schema")
+    keys = check_resource_keys(required_resource_keys, "@input_selector_schema")
 
     def wrap(func: Callable) -> InputHydrationConfig:
         check.callable_param(func, "func")
@@ -423,7 +402,7 @@ def output_selector_schema(
     """Like :func:`output_materialization_config` for a ``Selector`` schema:
     ``fn(context, selector_key, selector_value, runtime_value)``."""
     config_type = _selector_schema(config_cls, "output_selector_schema", "output_materialization_config")
-    keys = _resource_keys(required_resource_keys, "output_selector_schema")
+    keys = check_resource_keys(required_resource_keys, "@output_selector_schema")
 
     def wrap(func: Callable) -> OutputMaterializationConfig:
         check.callable_param(func, "func")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import types as pytypes
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import Enum
 
 from dagster import builtins, check
@@ -26,7 +26,19 @@ from dagster.core.types.config_schema import (
     OutputMaterializationConfig,
 )
 from dagster.core.types.marshal import PickleSerializationStrategy, SerializationStrategy
-from dagster.core.types.signature import check_positional_arity
+from dagster.core.types.results import (
+    mismatch_description,
+    short_str,
+    type_check_cls,
+    type_check_failed,
+    type_check_passed,
+)
+from dagster.core.types.signature import (
+    check_auto_plugins,
+    check_config_object,
+    check_positional_arity,
+    check_resource_keys,
+)
 from dagster.serdes import whitelist_for_serdes
 
 
@@ -41,80 +53,9 @@ class DagsterTypeKind(Enum):
 
 
 # ---------------------------------------------------------------------------------------------
-# TypeCheck results. Definitions import the type system, so TypeCheck is imported on first use.
-
-_PASSED: list = []
-
-
-def _type_check_cls() -> type:
-    from dagster.core.definitions.events import TypeCheck
-
-    return TypeCheck
-
-
-def type_check_passed() -> typing.Any:
-    """The shared ``TypeCheck(True)``."""
-    if not _PASSED:
-        _PASSED.append(_type_check_cls()(True))
-    return _PASSED[0]
-
-
-def type_check_failed(description: str | None, metadata_entries: list | None = None) -> typing.Any:
-    return _type_check_cls()(False, description, metadata_entries)
-
-
-def short_str(value: object, limit: int = 100) -> str:
-    """``str(value)``, cut to ``limit`` characters, for messages about arbitrary user values."""
-    try:
-        text = str(value)
-    except Exception:  # a broken __str__ must not hide the type check result
-        text = object.__repr__(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def mismatch_description(value: object, expected: str) -> str:
-    return f'Value "{short_str(value)}" of python type "{type(value).__name__}" must be {expected}.'
-
-
-# ---------------------------------------------------------------------------------------------
 # DagsterType
 
 _DEFAULT_SERIALIZATION = PickleSerializationStrategy()
-
-
-def _config_object(obj: object, cls: type, what: str, decorator: str, type_label: str) -> typing.Any:
-    if obj is None or isinstance(obj, cls):
-        return obj
-    raise DagsterInvalidDefinitionError(
-        f'{what} of DagsterType "{type_label}" must be built with @{decorator}(<config schema>) '
-        f"around your function; got {obj!r}."
-    )
-
-
-def _auto_plugins(auto_plugins: object, type_label: str) -> list:
-    if auto_plugins is None:
-        return []
-    if not isinstance(auto_plugins, (list, tuple)):
-        raise DagsterInvalidDefinitionError(
-            f'auto_plugins of DagsterType "{type_label}" must be a list of TypeStoragePlugin classes, got {auto_plugins!r}.'
-        )
-    for plugin in auto_plugins:
-        if not isinstance(plugin, type) or not callable(getattr(plugin, "compatible_with_storage_def", None)):
-            raise DagsterInvalidDefinitionError(
-                f'auto_plugins of DagsterType "{type_label}" must contain TypeStoragePlugin subclasses '
-                f"(classes with compatible_with_storage_def, set_object and get_object); got {plugin!r}."
-            )
-    return list(auto_plugins)
-
-
-def _resource_key_set(keys: object, type_label: str) -> frozenset:
-    if keys is None:
-        return frozenset()
-    if isinstance(keys, str) or not isinstance(keys, Iterable) or not all(isinstance(k, str) for k in keys):
-        raise DagsterInvalidDefinitionError(
-            f'required_resource_keys of DagsterType "{type_label}" must be a set of strings, got {keys!r}.'
-        )
-    return frozenset(keys)
 
 
 class DagsterType:
@@ -155,14 +96,14 @@ class DagsterType:
         self.is_builtin: bool = check.bool_param(is_builtin, "is_builtin")
         self.description: str | None = check.opt_str_param(description, "description")
         self.kind: DagsterTypeKind = check.inst_param(kind, "kind", DagsterTypeKind)
-        self.input_hydration_config = _config_object(
+        self.input_hydration_config = check_config_object(
             input_hydration_config,
             InputHydrationConfig,
             "input_hydration_config",
             "input_hydration_config",
             label,
         )
-        self.output_materialization_config = _config_object(
+        self.output_materialization_config = check_config_object(
             output_materialization_config,
             OutputMaterializationConfig,
             "output_materialization_config",
@@ -177,8 +118,8 @@ class DagsterType:
                 f"(e.g. PickleSerializationStrategy()), got {serialization_strategy!r}."
             )
         self.serialization_strategy: SerializationStrategy = serialization_strategy or _DEFAULT_SERIALIZATION
-        self.auto_plugins: list = _auto_plugins(auto_plugins, label)
-        keys = _resource_key_set(required_resource_keys, label)
+        self.auto_plugins: list = check_auto_plugins(auto_plugins, label)
+        keys = check_resource_keys(required_resource_keys, f'DagsterType "{label}"')
         if self.input_hydration_config is not None:
             keys |= self.input_hydration_config.required_resource_keys()
         if self.output_materialization_config is not None:
@@ -196,7 +137,7 @@ class DagsterType:
             return type_check_passed()
         if result is False:
             return type_check_failed(None)
-        if isinstance(result, _type_check_cls()):
+        if isinstance(result, type_check_cls()):
             return result
         raise DagsterInvariantViolationError(
             f'The type check function of Dagster type "{self.display_name}" returned {short_str(result)!r} of '

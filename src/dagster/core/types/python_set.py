@@ -15,12 +15,9 @@ from dagster.core.types.dagster_type import (
     DagsterType,
     PythonObjectDagsterType,
     TypeFactory,
-    mismatch_description,
     resolve_dagster_type,
-    short_str,
-    type_check_failed,
-    type_check_passed,
 )
+from dagster.core.types.results import mismatch_description, short_str, type_check_failed, type_check_passed
 
 PythonSet = PythonObjectDagsterType(
     set,

@@ -10,11 +10,9 @@ from dagster.core.types.dagster_type import (
     DagsterType,
     PythonObjectDagsterType,
     TypeFactory,
-    mismatch_description,
     resolve_dagster_type,
-    type_check_failed,
-    type_check_passed,
 )
+from dagster.core.types.results import mismatch_description, type_check_failed, type_check_passed
 
 PythonTuple = PythonObjectDagsterType(
     tuple,

@@ -1,9 +1,10 @@
-"""Definition-time checks of the user functions the type system calls."""
+"""Definition-time checks of what users hand the type system: functions and their arguments."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from dagster.core.errors import DagsterInvalidDefinitionError
 
@@ -38,3 +39,46 @@ def check_positional_arity(fn: Callable, arg_names: tuple[str, ...], what: str) 
         f"{what} must take exactly {expected} positional arguments ({', '.join(arg_names)}), "
         f"but {fn_name(fn)} has the signature {signature}."
     )
+
+
+def check_config_object(obj: Any, cls: type, what: str, decorator: str, type_label: str) -> Any:
+    """``obj`` if it is None or an instance of ``cls`` (built by ``@decorator``); else a clear error."""
+    if obj is None or isinstance(obj, cls):
+        return obj
+    raise DagsterInvalidDefinitionError(
+        f'{what} of DagsterType "{type_label}" must be built with @{decorator}(<config schema>) '
+        f"around your function; got {obj!r}."
+    )
+
+
+def check_auto_plugins(auto_plugins: Any, type_label: str) -> list:
+    """A list of TypeStoragePlugin classes (checked by shape: storage sits above the type system)."""
+    if auto_plugins is None:
+        return []
+    if not isinstance(auto_plugins, (list, tuple)):
+        raise DagsterInvalidDefinitionError(
+            f'auto_plugins of DagsterType "{type_label}" must be a list of TypeStoragePlugin classes, '
+            f"got {auto_plugins!r}."
+        )
+    for plugin in auto_plugins:
+        if not isinstance(plugin, type) or not callable(getattr(plugin, "compatible_with_storage_def", None)):
+            raise DagsterInvalidDefinitionError(
+                f'auto_plugins of DagsterType "{type_label}" must contain TypeStoragePlugin subclasses '
+                f"(classes with compatible_with_storage_def, set_object and get_object); got {plugin!r}."
+            )
+    return list(auto_plugins)
+
+
+def check_resource_keys(keys: Any, owner: str) -> frozenset:
+    """``required_resource_keys`` given to ``owner``, as a frozenset of strings."""
+    if keys is None:
+        return frozenset()
+    if (
+        isinstance(keys, str)
+        or not isinstance(keys, Iterable)
+        or not all(isinstance(key, str) for key in keys)
+    ):
+        raise DagsterInvalidDefinitionError(
+            f"required_resource_keys of {owner} must be a set of resource key strings, got {keys!r}."
+        )
+    return frozenset(keys)
