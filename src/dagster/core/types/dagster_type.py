@@ -196,7 +196,7 @@ class DagsterType:
 
     def __reduce__(self) -> typing.Any:
         # Builtins unpickle to the very same object, so identity checks hold across processes.
-        if self.is_builtin:
+        if self.is_builtin and _find_builtin(self.key) is self:
             return (builtin_dagster_type, (self.key,))
         return super().__reduce__()
 
@@ -319,12 +319,19 @@ Nothing = _Nothing()
 ALL_RUNTIME_BUILTINS: list[DagsterType] = [Any, Bool, Float, Int, String, Nothing, Path]
 
 
-def builtin_dagster_type(key: str) -> DagsterType:
-    """The builtin type with this key (``Int``, ``PythonDict``, ...)."""
+def _find_builtin(key: str) -> DagsterType | None:
     for builtin in [*ALL_RUNTIME_BUILTINS, *_collection_types().values()]:
         if builtin.key == key:
             return builtin
-    raise DagsterInvariantViolationError(f'There is no builtin Dagster type with key "{key}".')
+    return None
+
+
+def builtin_dagster_type(key: str) -> DagsterType:
+    """The builtin type with this key (``Int``, ``PythonDict``, ...)."""
+    builtin = _find_builtin(key)
+    if builtin is None:
+        raise DagsterInvariantViolationError(f'There is no builtin Dagster type with key "{key}".')
+    return builtin
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import typing
 
-_PASSED: list = []
+_CACHE: dict[str, typing.Any] = {}
 
 
 def type_check_cls() -> type:
-    from dagster.core.definitions.events import TypeCheck
+    """The ``TypeCheck`` class (imported once, on first use)."""
+    cls = _CACHE.get("cls")
+    if cls is None:
+        from dagster.core.definitions.events import TypeCheck
 
-    return TypeCheck
+        cls = _CACHE["cls"] = TypeCheck
+    return cls
 
 
 def type_check_passed() -> typing.Any:
     """The shared ``TypeCheck(True)``."""
-    if not _PASSED:
-        _PASSED.append(type_check_cls()(True))
-    return _PASSED[0]
+    passed = _CACHE.get("passed")
+    if passed is None:
+        passed = _CACHE["passed"] = type_check_cls()(True)
+    return passed
 
 
 def type_check_failed(description: str | None, metadata_entries: list | None = None) -> typing.Any:
