@@ -208,6 +208,22 @@ def test_python_object_dagster_type():
     assert PythonObjectDagsterType(Frame, key="k", name="n").key == "k"
 
 
+def test_python_object_dagster_type_errors():
+    from dagster.core.errors import DagsterInvalidDefinitionError
+
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        PythonObjectDagsterType(list[int])
+    assert (
+        str(exc_info.value) == "PythonObjectDagsterType needs a Python class as python_type, got list[int]."
+    )
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        PythonObjectDagsterType(Frame, type_check_fn=lambda _, __: True)
+    assert str(exc_info.value) == (
+        "PythonObjectDagsterType(Frame) checks isinstance itself and takes no type_check_fn. "
+        "For a custom check, use DagsterType(type_check_fn, name=...)."
+    )
+
+
 def test_create_any_type():
     anyish = create_any_type("Blob", description="opaque bytes")
     assert (anyish.key, anyish.name, anyish.description) == ("Blob", "Blob", "opaque bytes")

@@ -211,6 +211,11 @@ class PythonObjectDagsterType(DagsterType):
             raise DagsterInvalidDefinitionError(
                 f"PythonObjectDagsterType needs a Python class as python_type, got {python_type!r}."
             )
+        if "type_check_fn" in kwargs:
+            raise DagsterInvalidDefinitionError(
+                f"PythonObjectDagsterType({python_type.__name__}) checks isinstance itself and takes no "
+                "type_check_fn. For a custom check, use DagsterType(type_check_fn, name=...)."
+            )
         self.python_type = python_type
         name = check.opt_str_param(name, "name", default=python_type.__name__)
         super().__init__(type_check_fn=self.type_check, key=key or name, name=name, **kwargs)
