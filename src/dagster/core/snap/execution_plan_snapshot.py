@@ -62,6 +62,10 @@ class ExecutionPlanSnapshot(
 
 def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str) -> ExecutionPlanSnapshot:
     """Describe ``execution_plan`` (every step, not only the ones selected to execute)."""
+    cache = getattr(execution_plan, "snapshot_cache", None)
+    key = (pipeline_snapshot_id, bool(execution_plan.artifacts_persisted))
+    if cache is not None and key in cache:
+        return cache[key]
     steps = []
     for step in execution_plan.topological_steps():
         inputs = [
@@ -74,7 +78,10 @@ def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str)
             ExecutionStepOutputSnap(output.name, output.dagster_type.key) for output in step.step_outputs
         ]
         steps.append(ExecutionStepSnap(step.key, inputs, outputs, step.solid_handle_str, step.kind))
-    return ExecutionPlanSnapshot(steps, bool(execution_plan.artifacts_persisted), pipeline_snapshot_id)
+    snapshot = ExecutionPlanSnapshot(steps, bool(execution_plan.artifacts_persisted), pipeline_snapshot_id)
+    if cache is not None:
+        cache[key] = snapshot
+    return snapshot
 
 
 def create_execution_plan_snapshot_id(execution_plan_snapshot: ExecutionPlanSnapshot) -> str:

@@ -47,7 +47,11 @@ from dagster.core.execution.plan.objects import (
 from dagster.core.execution.plan.objects import StepInputSourceType as _Source
 from dagster.core.execution.retries import Retries
 from dagster.core.storage.intermediates_manager import ObjectStoreOperation
+from dagster.core.types.dagster_type import DagsterTypeKind
 from dagster.utils.error import serializable_error_info_from_exc_info
+
+
+_FRAMEWORK_CHECKED_KINDS = frozenset({DagsterTypeKind.SCALAR})
 
 
 def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iterator[DagsterEvent]:
@@ -252,6 +256,9 @@ def _load_intermediate(step_context: Any, step_input: Any, handle: StepOutputHan
 
 
 def _type_check(step_context: Any, dagster_type: Any, value: Any, what: str):
+    if dagster_type.kind in _FRAMEWORK_CHECKED_KINDS and dagster_type.is_builtin or dagster_type.is_any:
+        # Any and the builtin scalars are checked by our own code: no user code boundary needed.
+        return dagster_type.type_check(None, value)
     type_context = step_context.for_type(dagster_type)
     with user_code_error_boundary(
         DagsterTypeCheckError,

@@ -7,6 +7,7 @@ output mappings, to the leaf step outputs that feed it (or to config, or to a de
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,12 +39,14 @@ class ExecutionPlan:
         step_keys_to_execute: list[str] | None = None,
         environment_config: Any = None,
         _levels: list[list[str]] | None = None,
+        _structure: Any = None,
     ):
         self.pipeline_def = pipeline_def
         self.step_dict = step_dict
         self.deps = deps
         self.artifacts_persisted = artifacts_persisted
         self.environment_config = environment_config
+        self._structure = _structure
         self._levels = _levels if _levels is not None else toposort(deps)
         if step_keys_to_execute is None:
             self.step_keys_to_execute = [key for level in self._levels for key in level]
@@ -60,6 +63,13 @@ class ExecutionPlan:
             wanted = set(step_keys_to_execute)
             self.step_keys_to_execute = [key for level in self._levels for key in level if key in wanted]
             self._is_subset = len(wanted) != len(step_dict)
+
+    @property
+    def snapshot_cache(self) -> dict:
+        """Snapshots of this plan's steps, shared by every plan built from the same structure."""
+        if self._structure is None:
+            self._structure = _PlanStructure(self.steps)
+        return self._structure.snapshots
 
     @property
     def pipeline_name(self) -> str:
@@ -125,19 +135,72 @@ class ExecutionPlan:
             list(step_keys_to_execute),
             self.environment_config,
             _levels=self._levels,
+            _structure=self._structure,
         )
 
     @staticmethod
     def build(pipeline_def: Any, environment_config: Any, mode: str | None = None) -> ExecutionPlan:
-        """Build the plan of ``pipeline_def`` for a validated ``EnvironmentConfig`` of ``mode``."""
-        steps = _PlanBuilder(pipeline_def, environment_config).build()
-        step_dict = {step.key: step for step in steps}
-        deps = {step.key: step.upstream_step_keys for step in steps}
+        """Build the plan of ``pipeline_def`` for a validated ``EnvironmentConfig`` of ``mode``.
+
+        The steps depend only on the pipeline, the storage's persistence and the ``inputs:`` /
+        ``outputs:`` sections of the run config, so they are built once per such combination and
+        shared (they are never mutated); each call gets its own plan object.
+        """
         mode_def = pipeline_def.get_mode_definition(mode or getattr(environment_config, "mode", None))
         storage_def = mode_def.get_system_storage_def(environment_config.storage.system_storage_name)
+        persisted = bool(storage_def.is_persistent)
+        structure = _structure_for(pipeline_def, environment_config)
         return ExecutionPlan(
-            pipeline_def, step_dict, deps, bool(storage_def.is_persistent), None, environment_config
+            pipeline_def,
+            structure.step_dict,
+            structure.deps,
+            persisted,
+            None,
+            environment_config,
+            _levels=structure.levels,
+            _structure=structure,
         )
+
+
+class _PlanStructure:
+    """The steps of a pipeline for one ``inputs:``/``outputs:`` configuration, plus cached snapshots."""
+
+    __slots__ = ("step_dict", "deps", "levels", "snapshots")
+
+    def __init__(self, steps: list[ExecutionStep]):
+        self.step_dict = {step.key: step for step in steps}
+        self.deps = {step.key: step.upstream_step_keys for step in steps}
+        self.levels = toposort(self.deps)
+        self.snapshots: dict = {}
+
+
+# pipeline definition -> {config signature -> structure}; weak so that discarded pipelines go away.
+_STRUCTURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MAX_STRUCTURES_PER_PIPELINE = 32
+
+
+def _config_signature(environment_config: Any) -> tuple:
+    """What of the run config shapes the steps: each solid's ``inputs:`` and ``outputs:``."""
+    return tuple(
+        (handle, repr(solid_config.inputs), repr(solid_config.outputs))
+        for handle, solid_config in environment_config.solids.items()
+        if solid_config.inputs or solid_config.outputs
+    )
+
+
+def _structure_for(pipeline_def: Any, environment_config: Any) -> _PlanStructure:
+    signature = _config_signature(environment_config)
+    try:
+        cache = _STRUCTURES.setdefault(pipeline_def, {})
+    except TypeError:  # not weak-referenceable: build every time
+        cache = {}
+    structure = cache.get(signature)
+    if structure is None:
+        structure = _PlanStructure(_PlanBuilder(pipeline_def, environment_config).build())
+        if len(cache) >= _MAX_STRUCTURES_PER_PIPELINE:
+            cache.clear()
+        cache[signature] = structure
+    return structure
 
 
 def _is_composite(solid: Any) -> bool:

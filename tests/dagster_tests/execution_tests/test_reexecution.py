@@ -1,0 +1,99 @@
+"""Re-execution with filesystem storage reuses the outputs stored by the previous run."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dagster import RunConfig, execute_pipeline, lambda_solid, pipeline
+from dagster.core.errors import DagsterInvariantViolationError, DagsterRunNotFoundError
+from dagster.core.instance import DagsterInstance
+from dagster.core.storage.tags import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG
+
+from .helpers import quiet, types_of
+
+CALLS: list[str] = []
+
+
+@lambda_solid
+def load():
+    CALLS.append("load")
+    return [1, 2, 3]
+
+
+@lambda_solid
+def transform(rows):
+    CALLS.append("transform")
+    if os.environ.get("TRANSFORM_BROKEN"):
+        raise ValueError("transform is broken")
+    return [row * 10 for row in rows]
+
+
+@pipeline
+def etl():
+    transform(load())
+
+
+FS = {"storage": {"filesystem": {}}}
+
+
+@pytest.fixture
+def persistent_instance(tmp_path):
+    instance = DagsterInstance.local_temp(str(tmp_path))
+    yield instance
+    instance.dispose()
+
+
+def test_reexecution_reuses_stored_outputs(persistent_instance, monkeypatch):
+    instance = persistent_instance
+    CALLS.clear()
+    monkeypatch.setenv("TRANSFORM_BROKEN", "1")
+    first = execute_pipeline(etl, quiet(FS), instance=instance, raise_on_error=False)
+    assert not first.success
+    assert CALLS == ["load", "transform"]
+    stored = os.path.join(instance.intermediates_directory(first.run_id), "intermediates", "load.compute", "result")
+    assert os.path.exists(stored)
+
+    monkeypatch.delenv("TRANSFORM_BROKEN")
+    CALLS.clear()
+    second = execute_pipeline(
+        etl,
+        quiet(FS),
+        run_config=RunConfig(previous_run_id=first.run_id, step_keys_to_execute=["transform.compute"]),
+        instance=instance,
+    )
+    assert second.success
+    assert CALLS == ["transform"]
+    assert second.result_for_solid("transform").output_value() == [10, 20, 30]
+    types = types_of(second.event_list)
+    assert types[:2] == ["PIPELINE_START", "OBJECT_STORE_OPERATION"]
+    copy_event = second.event_list[1]
+    assert copy_event.event_specific_data.op == "CP_OBJECT"
+    assert "load.compute" not in {e.step_key for e in second.event_list if e.event_type_value == "STEP_START"}
+
+    run = instance.get_run_by_id(second.run_id)
+    assert run.parent_run_id == first.run_id and run.root_run_id == first.run_id
+    assert run.tags[PARENT_RUN_ID_TAG] == first.run_id and run.tags[ROOT_RUN_ID_TAG] == first.run_id
+    assert run.step_keys_to_execute == ["transform.compute"]
+
+    third = execute_pipeline(
+        etl,
+        quiet(FS),
+        run_config=RunConfig(previous_run_id=second.run_id, step_keys_to_execute=["transform.compute"]),
+        instance=instance,
+    )
+    assert instance.get_run_by_id(third.run_id).root_run_id == first.run_id
+
+
+def test_reexecution_needs_a_known_run_and_persistent_storage(persistent_instance):
+    with pytest.raises(DagsterRunNotFoundError, match='no such run'):
+        execute_pipeline(etl, quiet(FS), run_config=RunConfig(previous_run_id="nope"), instance=persistent_instance)
+    first = execute_pipeline(etl, quiet(FS), instance=persistent_instance)
+    with pytest.raises(DagsterInvariantViolationError, match="in-memory system storage"):
+        execute_pipeline(
+            etl,
+            quiet(),
+            run_config=RunConfig(previous_run_id=first.run_id, step_keys_to_execute=["transform.compute"]),
+            instance=persistent_instance,
+        )
