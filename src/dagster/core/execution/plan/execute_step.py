@@ -50,7 +50,6 @@ from dagster.core.storage.intermediates_manager import ObjectStoreOperation
 from dagster.core.types.dagster_type import DagsterTypeKind
 from dagster.utils.error import serializable_error_info_from_exc_info
 
-
 _FRAMEWORK_CHECKED_KINDS = frozenset({DagsterTypeKind.SCALAR})
 
 
