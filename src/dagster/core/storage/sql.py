@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -228,21 +228,21 @@ def check_revision(conn: Connection, where: str, table_names: list[str]) -> str:
     raise DagsterInstanceMigrationRequired(f"Database: {where}.", db_revision=revision, head_revision=head)
 
 
-_SCHEMA_READY: set[tuple[int, str, int]] = set()
-
-
 def ensure_schema(
     connect: Callable[[], AbstractContextManager[Connection]],
-    url: str,
     metadata: db.MetaData,
     table_names: list[str],
     where: str,
 ) -> None:
-    """Check the database once per process: create the tables of a new database and stamp it at our
-    head revision; raise if it is out of date, newer than us, or unreadable."""
-    key = (os.getpid(), url, id(metadata))
-    if key in _SCHEMA_READY:
-        return
+    """Check the database: create the tables of a new database and stamp it at our head revision;
+    raise if it is out of date, newer than us, or unreadable. Storages call this once, on first use.
+
+    A database already at head with all of ``table_names`` is only read (no write lock taken).
+    """
+
+    def _is_ready(conn: Connection) -> bool:
+        state = check_revision(conn, where, table_names)
+        return state != "empty" and set(table_names) <= set(db.inspect(conn).get_table_names())
 
     def _check_and_create(conn: Connection) -> None:
         state = check_revision(conn, where, table_names)
@@ -252,17 +252,52 @@ def ensure_schema(
             stamp_head(conn)
 
     try:
-        run_in_transaction(connect, _check_and_create, write=True)
+        if not run_in_transaction(connect, _is_ready):
+            run_in_transaction(connect, _check_and_create, write=True)
     except DatabaseError as exc:
         if isinstance(exc, OperationalError) and is_busy_error(exc):
             raise
         raise DagsterInstanceSchemaError(
             f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
         ) from exc
-    _SCHEMA_READY.add(key)
 
 
-def forget_schema_checks(url: str) -> None:
-    """Make the next :func:`ensure_schema` on ``url`` check again (after an upgrade or a wipe)."""
-    for key in [key for key in _SCHEMA_READY if key[1] == url]:
-        _SCHEMA_READY.discard(key)
+class SqliteDatabase:
+    """One SQLite file used by a storage: its shared engine, a schema check on first use, upgrades."""
+
+    def __init__(self, conn_string: str, metadata: db.MetaData, table_names: list[str]) -> None:
+        self.conn_string = conn_string
+        self.engine = create_engine(conn_string)
+        self.path = self.engine.url.database or conn_string
+        self._metadata = metadata
+        self._table_names = table_names
+        self._checked = False
+
+    @contextmanager
+    def raw_connect(self) -> Iterator[Connection]:
+        """A connection without the schema check (for checks and migrations)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        if not self._checked:
+            ensure_schema(self.raw_connect, self._metadata, self._table_names, self.path)
+            self._checked = True
+        with self.engine.connect() as conn:
+            yield conn
+
+    def revision(self) -> str | None:
+        """The stamped schema revision (None for a new file), read without any check."""
+        if not os.path.exists(self.path):
+            return None
+        with self.raw_connect() as conn:
+            return current_revision(conn)
+
+    def upgrade(self) -> None:
+        """Migrate to our head revision (idempotent); a new file is created at head."""
+        if self.revision() is None:
+            ensure_schema(self.raw_connect, self._metadata, self._table_names, self.path)
+        else:
+            run_in_transaction(self.raw_connect, upgrade_to_head, write=True)
+        self._checked = False

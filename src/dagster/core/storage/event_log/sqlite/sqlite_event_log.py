@@ -21,21 +21,14 @@ from dagster import check
 from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
 from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
-from dagster.core.storage.event_log.sqlite.legacy import import_legacy_run_files, legacy_run_files
-from dagster.core.storage.sql import (
-    create_engine,
-    current_revision,
-    ensure_schema,
-    forget_schema_checks,
-    head_revision,
-    run_in_transaction,
-    sqlite_url,
-    upgrade_to_head,
+from dagster.core.storage.event_log.sqlite.legacy import (
+    EVENTS_DB_NAME,
+    import_legacy_run_files,
+    legacy_run_files,
 )
+from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 from dagster.utils import ensure_dir
-
-EVENTS_DB_NAME = "events.db"
 
 
 class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
@@ -45,10 +38,12 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         super().__init__()
         self._base_dir = os.path.abspath(check.str_param(base_dir, "base_dir"))
         self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
-        self._path = os.path.join(self._base_dir, EVENTS_DB_NAME)
-        self._conn_string = sqlite_url(self._path)
-        self._engine = create_engine(self._conn_string)
-        self._checked = False
+        self._db = SqliteDatabase(
+            sqlite_url(os.path.join(self._base_dir, EVENTS_DB_NAME)),
+            SqlEventLogStorageMetadata,
+            EVENT_LOG_TABLE_NAMES,
+        )
+        self._layout_checked = False
 
     @property
     def inst_data(self) -> ConfigurableClassData | None:
@@ -64,44 +59,37 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
 
     @property
     def database_url(self) -> str:
-        return self._conn_string
+        return self._db.conn_string
 
     def path_for_run_id(self, run_id: str) -> str:
         """The database file holding ``run_id``'s events (the same file for every run)."""
-        return self._path
+        return self._db.path
 
     def conn_string_for_run_id(self, run_id: str) -> str:
-        return self._conn_string
+        return self._db.conn_string
 
-    @contextmanager
-    def _raw_connect(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            yield conn
+    def schema_revision(self) -> str | None:
+        """The schema revision of ``events.db`` (None if it does not exist yet)."""
+        return self._db.revision()
 
-    def _check(self) -> None:
-        legacy = legacy_run_files(self._base_dir)
-        if legacy:
-            raise DagsterInstanceMigrationRequired(
-                f"The event logs in {self._base_dir} are in the Dagster 0.7 layout "
-                f"({len(legacy)} database file(s), one per run), which this version reads only after converting them.",
-                db_revision="c39c047fa021 (0.7, one file per run)",
-                head_revision=head_revision(),
-            )
-        ensure_dir(self._base_dir)
-        ensure_schema(
-            self._raw_connect,
-            self._conn_string,
-            SqlEventLogStorageMetadata,
-            EVENT_LOG_TABLE_NAMES,
-            self._path,
-        )
-        self._checked = True
+    def legacy_run_files(self) -> list[str]:
+        """Dagster 0.7 per-run event files still waiting to be imported by :meth:`upgrade`."""
+        return legacy_run_files(self._base_dir)
 
     @contextmanager
     def connect(self, run_id: str | None = None) -> Iterator[Connection]:
-        if not self._checked:
-            self._check()
-        with self._raw_connect() as conn:
+        if not self._layout_checked:
+            legacy = self.legacy_run_files()
+            if legacy:
+                raise DagsterInstanceMigrationRequired(
+                    f"The event logs in {self._base_dir} are in the Dagster 0.7 layout ({len(legacy)} "
+                    "database file(s), one per run), which this version reads only after converting them.",
+                    db_revision="c39c047fa021 (0.7, one file per run)",
+                    head_revision=head_revision(),
+                )
+            ensure_dir(self._base_dir)
+            self._layout_checked = True
+        with self._db.connect() as conn:
             yield conn
 
     def upgrade(self, print_fn: Callable[[str], Any] | None = None) -> None:
@@ -112,21 +100,11 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         """
         report = print_fn or (lambda _message: None)
         ensure_dir(self._base_dir)
-        if os.path.exists(self._path):
-            with self._raw_connect() as conn:
-                before = current_revision(conn)
-            if before is not None and before != head_revision():
-                run_in_transaction(self._raw_connect, upgrade_to_head, write=True)
-                report(f"Upgraded {self._path} from schema {before} to {head_revision()}.")
-        forget_schema_checks(self._conn_string)
-        ensure_schema(
-            self._raw_connect,
-            self._conn_string,
-            SqlEventLogStorageMetadata,
-            EVENT_LOG_TABLE_NAMES,
-            self._path,
-        )
+        before = self._db.revision()
+        self._db.upgrade()
+        if before is not None and before != head_revision():
+            report(f"Upgraded {self._db.path} from schema {before} to {head_revision()}.")
         import_legacy_run_files(
-            self._base_dir, lambda fn: run_in_transaction(self._raw_connect, fn, write=True), report
+            self._base_dir, lambda fn: run_in_transaction(self._db.raw_connect, fn, write=True), report
         )
-        self._checked = False
+        self._layout_checked = False
