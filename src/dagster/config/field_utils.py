@@ -46,24 +46,46 @@ def _to_fields(cls_name: str, fields: typing.Any) -> dict[str, Field]:
     return _convert_fields(fields, fields, [])
 
 
+def _identity(cls: type, fields: dict[str, Field], description: str | None) -> tuple:
+    """What makes two field types the same object: nested types by identity (they are memoized too)."""
+    return (
+        cls,
+        description,
+        tuple(
+            (
+                name,
+                id(field.config_type),
+                field.is_required,
+                field.default_value_as_json_str if field.default_provided else None,
+                field.description,
+            )
+            for name, field in fields.items()
+        ),
+    )
+
+
+# identity tuple -> type. Holding the types keeps every id() in the keys alive, so ids are unique.
+_MEMO: dict[tuple, ConfigType] = {}
+
+
 class _ConfigHasFields(ConfigType):
     """Base of the field-bearing types; ``fields`` keeps declaration order."""
 
     fields: dict[str, Field]
-    _cache: typing.ClassVar[dict[str, ConfigType]]
     _kind: typing.ClassVar[ConfigTypeKind]
 
     def __new__(cls, fields: typing.Any, description: str | None = None):
         check.opt_str_param(description, "description")
         converted = _to_fields(cls.__name__, fields)
-        digest = _fields_hash(converted, description)
-        cached = cls._cache.get(digest)
+        identity = _identity(cls, converted, description)
+        cached = _MEMO.get(identity)
         if cached is not None:
             return cached
         self = super().__new__(cls)
         self.fields = converted
+        digest = _fields_hash(converted, description)
         self._setup(cls._make_key(digest, converted, description), cls._kind, description=description)
-        cls._cache[digest] = self
+        _MEMO[identity] = self
         return self
 
     def __init__(self, fields: typing.Any, description: str | None = None):  # memoized in __new__
@@ -85,14 +107,12 @@ class _ConfigHasFields(ConfigType):
 class Shape(_ConfigHasFields):
     """A dict with exactly these fields: unknown keys are errors, defaults are filled in."""
 
-    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
     _kind = ConfigTypeKind.STRICT_SHAPE
 
 
 class Permissive(_ConfigHasFields):
     """A dict whose declared fields are checked; any other keys pass through unchanged."""
 
-    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
     _kind = ConfigTypeKind.PERMISSIVE_SHAPE
 
     def __new__(cls, fields: typing.Any = None, description: str | None = None):
@@ -109,7 +129,6 @@ class Permissive(_ConfigHasFields):
 class Selector(_ConfigHasFields):
     """A dict with exactly one key naming one of the fields (a choice between alternatives)."""
 
-    _cache: typing.ClassVar[dict[str, ConfigType]] = {}
     _kind = ConfigTypeKind.SELECTOR
 
 

@@ -299,3 +299,20 @@ def test_config_types_pickle_to_the_same_objects():
     assert pickle.loads(pickle.dumps(Array(int))) is Array(int)
     for singleton in (ConfigIntInstance, ConfigAnyInstance, ConfigStringInstance):
         assert pickle.loads(pickle.dumps(singleton)) is singleton
+
+
+def test_shapes_over_same_named_enums_stay_distinct():
+    first = Shape({"e": Enum("Mode", [EnumValue("FAST")])})
+    second = Shape({"e": Enum("Mode", [EnumValue("SLOW")])})
+    assert first is not second
+    assert ok(first, {"e": "FAST"}) == {"e": "FAST"}
+    assert ok(second, {"e": "SLOW"}) == {"e": "SLOW"}
+
+
+def test_shape_needs_a_dict_of_fields():
+    from dagster.core.errors import DagsterInvalidConfigDefinitionError
+
+    with pytest.raises(
+        DagsterInvalidConfigDefinitionError, match=r"Shape takes a dict of \{field name: schema or Field\}"
+    ):
+        Shape([int])
