@@ -223,7 +223,7 @@ def composite_solid(
             resolved_inputs = shape.infer_input_defs()
         explicit_outputs = _check_defs_list(output_defs, OutputDefinition, "output_defs", what)
         if explicit_outputs is None and shape.has_return_annotation:
-            explicit_outputs = [shape.infer_output_def()]
+            explicit_outputs = [] if shape.returns_none else [shape.infer_output_def()]
         shape.check_against(resolved_inputs, nothing_params_allowed=True)
 
         context = enter_composition(solid_name, "@composite_solid")

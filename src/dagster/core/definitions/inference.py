@@ -96,6 +96,11 @@ class FunctionShape:
         return self.signature.return_annotation is not inspect.Signature.empty
 
     @property
+    def returns_none(self) -> bool:
+        """True for an explicit ``-> None`` annotation."""
+        return self.signature.return_annotation in (None, type(None))
+
+    @property
     def positional_input_names(self) -> list[str]:
         return [p.name for p in self.input_params]
 
