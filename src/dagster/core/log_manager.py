@@ -89,11 +89,13 @@ def _error_text(error: SerializableErrorInfo) -> str:
     return text
 
 
-def _event_lines(event: DagsterEvent) -> tuple[dict[str, str], str]:
-    """The ``key = value`` lines an event adds, and the error text appended after them."""
+def _event_lines(event: DagsterEvent, logging_tags: dict) -> tuple[dict[str, str], str]:
+    """The ``key = value`` lines an event adds to those of ``logging_tags``, and the error text
+    appended after them."""
     lines: dict[str, str] = {}
-    if event.step_key is not None:
-        lines["step_key"] = _line("step_key", event.step_key)
+    step_key = event.step_key
+    if step_key is not None and step_key != logging_tags.get("step_key"):
+        lines["step_key"] = _line("step_key", step_key)
     data = event.event_specific_data
     if data is None:
         return lines, ""
@@ -111,6 +113,14 @@ def _event_lines(event: DagsterEvent) -> tuple[dict[str, str], str]:
         if rest:
             lines["event_specific_data"] = _line("event_specific_data", rest)
     return lines, "\n\n" + _error_text(error)
+
+
+def _tag_lines(tags: dict) -> dict[str, str]:
+    return {
+        key: _line(key, value)
+        for key, value in tags.items()
+        if key not in _SKIPPED_KEYS and value is not None
+    }
 
 
 class DagsterLogManager:
@@ -137,7 +147,15 @@ class DagsterLogManager:
     more tags and the same loggers and instance (a step context's manager adds the step's tags).
     """
 
-    __slots__ = ("_run_id", "_logging_tags", "_loggers", "_instance", "_tag_lines", "_prefix_pipeline")
+    __slots__ = (
+        "_run_id",
+        "_logging_tags",
+        "_loggers",
+        "_instance",
+        "_tag_lines",
+        "_prefix_pipeline",
+        "_run_part",
+    )
 
     def __init__(
         self,
@@ -152,12 +170,9 @@ class DagsterLogManager:
         if instance is not None and not callable(getattr(instance, "handle_new_event", None)):
             raise check.CheckError(f"instance must have a handle_new_event(record) method, got {instance!r}.")
         self._instance = instance
-        self._tag_lines = {
-            key: _line(key, value)
-            for key, value in logging_tags.items()
-            if key not in _SKIPPED_KEYS and value is not None
-        }
+        self._tag_lines = _tag_lines(logging_tags)
         self._prefix_pipeline = logging_tags.get("pipeline")
+        self._run_part = f" - {run_id} - "
 
     @property
     def run_id(self) -> str:
@@ -176,9 +191,19 @@ class DagsterLogManager:
         return self._instance
 
     def with_tags(self, **new_tags: Any) -> DagsterLogManager:
-        return DagsterLogManager(
-            self._run_id, {**self._logging_tags, **new_tags}, self._loggers, self._instance
-        )
+        """A manager with ``new_tags`` added (the step executor makes one per step: keep it cheap)."""
+        child = object.__new__(DagsterLogManager)
+        child._run_id = self._run_id
+        child._logging_tags = {**self._logging_tags, **new_tags}
+        child._loggers = self._loggers
+        child._instance = self._instance
+        child._tag_lines = {**self._tag_lines, **_tag_lines(new_tags)}
+        for key, value in new_tags.items():
+            if value is None:
+                child._tag_lines.pop(key, None)
+        child._prefix_pipeline = child._logging_tags.get("pipeline")
+        child._run_part = self._run_part
+        return child
 
     # -- formatting -----------------------------------------------------------------------------
 
@@ -203,8 +228,14 @@ class DagsterLogManager:
 
     def format_event_message(self, event: DagsterEvent) -> str:
         """The text an event is logged and stored with."""
-        lines, suffix = _event_lines(event)
-        return self._format(event.pipeline_name, event.event_type_value, event.message or "", lines, suffix)
+        extra_lines, suffix = _event_lines(event, self._logging_tags)
+        text = f"{event.pipeline_name or 'system'}{self._run_part}{event.event_type_value}"
+        if event.message:
+            text += " - " + event.message
+        lines = {**self._tag_lines, **extra_lines} if extra_lines else self._tag_lines
+        if lines:
+            text += "\n" + "\n".join([lines[key] for key in sorted(lines)])
+        return text + suffix
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -229,7 +260,10 @@ class DagsterLogManager:
             event.pipeline_name,
             event,
         )
-        self._dispatch(record, enabled, {"dagster_event": event, "pipeline_name": event.pipeline_name})
+        if self._instance is not None:
+            self._instance.handle_new_event(record)
+        if enabled:
+            self._emit(record, enabled, {"dagster_event": event, "pipeline_name": event.pipeline_name})
         return record
 
     # -- plain messages -------------------------------------------------------------------------
@@ -257,7 +291,7 @@ class DagsterLogManager:
         event_type_value = None
         pipeline_name = kwargs.get("pipeline_name") or self._prefix_pipeline
         if dagster_event is not None:
-            event_lines, suffix = _event_lines(check.inst(dagster_event, DagsterEvent))
+            event_lines, suffix = _event_lines(check.inst(dagster_event, DagsterEvent), self._logging_tags)
             extra_lines.update(event_lines)
             event_type_value = dagster_event.event_type_value
             pipeline_name = dagster_event.pipeline_name
@@ -275,14 +309,13 @@ class DagsterLogManager:
         meta = dict(kwargs)
         if dagster_event is not None:
             meta["dagster_event"] = dagster_event
-        self._dispatch(record, enabled, meta)
-        return record
-
-    def _dispatch(self, record: EventRecord, enabled: list[logging.Logger], message_props: dict) -> None:
         if self._instance is not None:
             self._instance.handle_new_event(record)
-        if not enabled:
-            return
+        if enabled:
+            self._emit(record, enabled, meta)
+        return record
+
+    def _emit(self, record: EventRecord, enabled: list[logging.Logger], message_props: dict) -> None:
         meta = {
             "run_id": self._run_id,
             "orig_message": record.user_message,
