@@ -87,4 +87,10 @@ def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str)
 def create_execution_plan_snapshot_id(execution_plan_snapshot: ExecutionPlanSnapshot) -> str:
     """The snapshot's id: the sha1 hex digest of its serialized JSON."""
     check.inst_param(execution_plan_snapshot, "execution_plan_snapshot", ExecutionPlanSnapshot)
-    return hashlib.sha1(serialize_dagster_namedtuple(execution_plan_snapshot).encode("utf-8")).hexdigest()
+    # Snapshots are cached per plan structure, so the same object comes back run after run:
+    # remember its id on it (the record's fields are unaffected: this lives in the instance dict).
+    cached = execution_plan_snapshot.__dict__.get("_snapshot_id")
+    if cached is None:
+        cached = hashlib.sha1(serialize_dagster_namedtuple(execution_plan_snapshot).encode("utf-8")).hexdigest()
+        execution_plan_snapshot.__dict__["_snapshot_id"] = cached
+    return cached
