@@ -208,14 +208,17 @@ def _compile_default(field: Field) -> Callable[[_Context, _Path], Any] | None:
             ctx.copy_any = copy_any
 
     def default(ctx: _Context, path: _Path) -> Any:
+        if cache and ctx.post_process:
+            value = cache[0]
+            kind = type(value)
+            return _copy_plain(value) if kind is dict or kind is list else value
         if not (static and ctx.post_process):
             return evaluate_raw(ctx, path)
-        if not cache:
-            result = _run(config_type, raw, True)
-            if not result.success:  # report the errors at their real path
-                return evaluate_raw(ctx, path)
-            cache.append(result.value)
-        return _copy_plain(cache[0])
+        result = _run(config_type, raw, True)
+        if not result.success:  # report the errors at their real path
+            return evaluate_raw(ctx, path)
+        cache.append(result.value)
+        return _copy_plain(result.value)
 
     return default
 
