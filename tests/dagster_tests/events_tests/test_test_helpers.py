@@ -170,6 +170,9 @@ def test_check_dagster_type():
     failing_type = DagsterType(raise_failure, name="AlwaysFails")
     assert check_dagster_type(failing_type, 1) == TypeCheck(success=False, description="always fails")
 
+    with pytest.raises(DagsterInvariantViolationError, match="does not take typing types"):
+        check_dagster_type(list[int], [1])
+
 
 def test_create_test_pipeline_execution_context_logs_to_given_loggers():
     messages = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import typing
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -281,6 +282,11 @@ def check_dagster_type(dagster_type: Any, value: Any) -> Any:
     from dagster.core.definitions.events import Failure, TypeCheck
     from dagster.core.types.dagster_type import resolve_dagster_type
 
+    if typing.get_origin(dagster_type) is not None:
+        raise DagsterInvariantViolationError(
+            f"check_dagster_type does not take typing types such as {dagster_type!r}: pass the Dagster "
+            "type instead (dagster.List[int], dagster.Optional[str], dagster.Dict, ...)."
+        )
     resolved = resolve_dagster_type(dagster_type, "check_dagster_type")
     type_context = create_test_pipeline_execution_context().for_type(resolved)
     try:
