@@ -8,11 +8,13 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
 from dagster.core.instance import DagsterInstance
 from dagster.core.instance.run_liveness import HOST_TAG, PID_START_TAG, PID_TAG, current_process_tags
+from dagster.core.storage.compute_log_manager import ComputeIOType
 from dagster.core.storage.pipeline_run import PipelineRunsFilter, PipelineRunStatus
 from dagster.serdes import serialize_dagster_namedtuple
 
@@ -174,3 +176,60 @@ def test_ephemeral_runs_are_not_tagged():
     )
     run = instance.get_run_by_id(run.run_id)
     assert run.status == PipelineRunStatus.STARTED and run.tags == {}
+
+
+PIPELINE_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from dagster import execute_pipeline, pipeline, solid
+    from dagster.core.instance import DagsterInstance
+    from dagster.serdes import deserialize_json_to_dagster_namedtuple
+
+    marker = sys.argv[2]
+
+    @solid
+    def slow(context):
+        print("working on it")
+        with open(marker, "w") as marker_file:
+            marker_file.write(context.run_id)
+        time.sleep(60)
+
+    @pipeline
+    def sleepy():
+        slow()
+
+    execute_pipeline(sleepy, instance=DagsterInstance.from_ref(deserialize_json_to_dagster_namedtuple(sys.argv[1])))
+    """
+)
+
+
+def test_sigkill_during_a_real_pipeline_run(tmp_path):
+    instance = DagsterInstance.local_temp(str(tmp_path / "home"))
+    marker = tmp_path / "run_id"
+    child = subprocess.Popen(
+        [sys.executable, "-c", PIPELINE_CHILD, serialize_dagster_namedtuple(instance.get_ref()), str(marker)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 60
+        while not (marker.exists() and marker.read_text()) and time.time() < deadline:
+            assert child.poll() is None, "the pipeline process exited early"
+            time.sleep(0.05)
+        run_id = marker.read_text()
+        assert instance.get_run_by_id(run_id).status == PipelineRunStatus.STARTED
+    finally:
+        child.kill()
+        child.wait()
+
+    run = instance.get_run_by_id(run_id)
+    assert run.status == PipelineRunStatus.FAILURE
+    types = [
+        record.dagster_event.event_type_value for record in instance.all_logs(run_id) if record.dagster_event
+    ]
+    assert types[-3:] == ["STEP_START", "ENGINE_EVENT", "PIPELINE_FAILURE"]
+    assert f"(pid: {child.pid})" in instance.all_logs(run_id)[-1].message
+    # what the step printed before it died is in its compute log, which never completed
+    logs = instance.compute_log_manager
+    assert logs.read_logs_file(run_id, "slow.compute", ComputeIOType.STDOUT).data == "working on it\n"
+    assert not logs.is_watch_completed(run_id, "slow.compute")

@@ -31,7 +31,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dagster import check
 from dagster.core.storage.compute_log_manager import (
@@ -73,6 +73,25 @@ def _release() -> None:
         _CaptureOwner.depth -= 1
         if _CaptureOwner.depth == 0:
             _CaptureOwner.thread = None
+
+
+class _CStdio:
+    """``fflush(NULL)`` of the C library, so output buffered by C code lands on the right side of a
+    redirection (looked up on first use; None where there is no C library to ask)."""
+
+    fflush: Any = False
+
+    @classmethod
+    def flush_all(cls) -> None:
+        if cls.fflush is False:
+            try:
+                import ctypes
+
+                cls.fflush = ctypes.CDLL(None).fflush
+            except (OSError, AttributeError):
+                cls.fflush = None
+        if cls.fflush is not None:
+            cls.fflush(None)
 
 
 def _flush(stream: object) -> None:
@@ -142,6 +161,7 @@ def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterato
         old_stdout, old_stderr = sys.stdout, sys.stderr
         _flush(old_stdout)
         _flush(old_stderr)
+        _CStdio.flush_all()
         saved_out, saved_err = _dup_or_none(1), _dup_or_none(2)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
@@ -154,6 +174,7 @@ def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterato
         finally:
             _flush(sys.stdout)
             _flush(sys.stderr)
+            _CStdio.flush_all()
             sys.stdout, sys.stderr = old_stdout, old_stderr
             new_stdout.detach()
             new_stderr.detach()
