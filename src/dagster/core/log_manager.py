@@ -268,7 +268,9 @@ class DagsterLogManager:
 
     # -- plain messages -------------------------------------------------------------------------
 
-    def _log(self, level: int, msg: str, kwargs: dict) -> EventRecord | None:
+    def _log(self, level: int | str, msg: str, kwargs: dict) -> EventRecord | None:
+        if type(level) is not int:
+            level = coerce_valid_log_level(level)
         if type(msg) is not str:
             check.str_param(msg, "msg")
         dagster_event = kwargs.pop("dagster_event", None)
@@ -329,7 +331,7 @@ class DagsterLogManager:
 
     def log(self, level: int | str, msg: str, **kwargs: Any) -> EventRecord | None:
         """Log ``msg`` at ``level`` (an int or a level name)."""
-        return self._log(coerce_valid_log_level(level), msg, kwargs)
+        return self._log(level, msg, kwargs)
 
     def debug(self, msg: str, **kwargs: Any) -> EventRecord | None:
         return self._log(logging.DEBUG, msg, kwargs)

@@ -247,3 +247,20 @@ def test_constructor_checks_arguments():
         DagsterLogManager("r", {}, [], instance=object())
     with pytest.raises(check.CheckError):
         DagsterLogManager("r", {}, ["not a logger"])
+
+
+def test_unknown_level_names_fail_and_unknown_methods_do_not_exist():
+    manager = DagsterLogManager("123", {}, [], instance=RecordingInstance())
+    with pytest.raises(check.CheckError, match="Bad value for log level 'test'"):
+        manager._log("test", "foobar", {})
+    with pytest.raises(AttributeError):
+        manager.trace("x")
+
+
+def test_plain_python_logger_sees_the_formatted_message():
+    python_logger, handler = _logger("plain", logging.DEBUG)
+    manager = DagsterLogManager("123", {}, [python_logger])
+    for method in (manager.debug, manager.info, manager.warning, manager.error, manager.critical):
+        method("test")
+    assert [r.getMessage() for r in handler.records] == ["system - 123 - test"] * 5
+    assert [r.levelno for r in handler.records] == [10, 20, 30, 40, 50]
