@@ -89,7 +89,7 @@ class ConfigType:
         return [t for t in self.type_iterator() if t is not self]
 
     def type_iterator(self) -> Iterator[ConfigType]:
-        """Yield this type, then every nested type (each at most once per walk branch)."""
+        """Yield every nested type, depth first, then this one (a type nested twice is yielded twice)."""
         for param in self.type_params or ():
             yield from param.type_iterator()
         yield self

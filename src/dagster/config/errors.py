@@ -185,16 +185,14 @@ def create_enum_value_missing_error(path: tuple, config_type: Any, value: Any) -
 
 
 def _undefined_hint(names: list, available: list[str]) -> str:
-    hints = []
-    for name in names:
-        close = suggest_field(name, available)
-        if close is not None:
-            hints.append(f'"{name}" -> "{close}"')
-    if not hints:
+    """`` Did you mean "x"?`` for the unknown names that are close to a valid one."""
+    pairs = [(name, suggest_field(name, available)) for name in names]
+    pairs = [(name, close) for name, close in pairs if close is not None]
+    if not pairs:
         return ""
     if len(names) == 1:
-        return f' Did you mean "{suggest_field(names[0], available)}"?'
-    return f" Did you mean: {', '.join(hints)}?"
+        return f' Did you mean "{pairs[0][1]}"?'
+    return " Did you mean: " + ", ".join(f'"{name}" -> "{close}"' for name, close in pairs) + "?"
 
 
 def create_field_not_defined_error(path: tuple, config_type: Any, field_name: str) -> EvaluationError:

@@ -174,7 +174,7 @@ def _compile_array(config_type: Any) -> _Evaluator:
     inner = _compile(config_type.inner_type)
 
     def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
-        if type(value) is not list:
+        if type(value) is not list and not isinstance(value, list):
             _mismatch(ctx, config_type, value, path, E.create_list_error)
             return None
         return [inner(ctx, item, (path, index)) for index, item in enumerate(value)]
