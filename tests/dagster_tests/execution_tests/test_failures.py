@@ -180,11 +180,13 @@ def test_type_check_function_that_raises(instance):
     result = execute_pipeline(p, quiet(), instance=instance, raise_on_error=False)
     assert types_of(result.event_list)[3] == "STEP_FAILURE"
     error = result.result_for_solid("crashy").failure_data.error
-    assert error.cls_name == "ValueError"
-    assert error.message == "ValueError: checker crashed\n"
-    with pytest.raises(ValueError, match="checker crashed"):
+    assert error.cls_name == "DagsterTypeCheckError"
+    assert 'type check of type "Crashy" for output "result" of step "crashy.compute"' in error.message
+    assert error.cause.cls_name == "ValueError"
+    assert error.cause.message == "ValueError: checker crashed\n"
+    with pytest.raises(DagsterTypeCheckError) as exc_info:
         execute_pipeline(p, quiet(), instance=instance)
-    assert issubclass(DagsterTypeCheckError, Exception)
+    assert isinstance(exc_info.value.user_exception, ValueError)
 
 
 @solid(output_defs=[OutputDefinition(Int, "needed")])

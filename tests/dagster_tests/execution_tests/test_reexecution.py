@@ -52,7 +52,9 @@ def test_reexecution_reuses_stored_outputs(persistent_instance, monkeypatch):
     first = execute_pipeline(etl, quiet(FS), instance=instance, raise_on_error=False)
     assert not first.success
     assert CALLS == ["load", "transform"]
-    stored = os.path.join(instance.intermediates_directory(first.run_id), "intermediates", "load.compute", "result")
+    stored = os.path.join(
+        instance.intermediates_directory(first.run_id), "intermediates", "load.compute", "result"
+    )
     assert os.path.exists(stored)
 
     monkeypatch.delenv("TRANSFORM_BROKEN")
@@ -87,8 +89,10 @@ def test_reexecution_reuses_stored_outputs(persistent_instance, monkeypatch):
 
 
 def test_reexecution_needs_a_known_run_and_persistent_storage(persistent_instance):
-    with pytest.raises(DagsterRunNotFoundError, match='no such run'):
-        execute_pipeline(etl, quiet(FS), run_config=RunConfig(previous_run_id="nope"), instance=persistent_instance)
+    with pytest.raises(DagsterRunNotFoundError, match="no such run"):
+        execute_pipeline(
+            etl, quiet(FS), run_config=RunConfig(previous_run_id="nope"), instance=persistent_instance
+        )
     first = execute_pipeline(etl, quiet(FS), instance=persistent_instance)
     with pytest.raises(DagsterInvariantViolationError, match="in-memory system storage"):
         execute_pipeline(

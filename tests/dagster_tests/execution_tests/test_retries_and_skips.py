@@ -53,9 +53,17 @@ def test_step_is_retried_until_it_succeeds(instance):
     flaky_rows = [row for row in summary(result.event_list) if row[1] == "flaky.compute"]
     assert flaky_rows == [
         ("STEP_START", "flaky.compute", 'Started execution of step "flaky.compute".'),
-        ("STEP_UP_FOR_RETRY", "flaky.compute", 'Execution of step "flaky.compute" failed and has requested a retry.'),
+        (
+            "STEP_UP_FOR_RETRY",
+            "flaky.compute",
+            'Execution of step "flaky.compute" failed and has requested a retry.',
+        ),
         ("STEP_RESTARTED", "flaky.compute", 'Started re-execution (attempt # 2) of step "flaky.compute".'),
-        ("STEP_UP_FOR_RETRY", "flaky.compute", 'Execution of step "flaky.compute" failed and has requested a retry.'),
+        (
+            "STEP_UP_FOR_RETRY",
+            "flaky.compute",
+            'Execution of step "flaky.compute" failed and has requested a retry.',
+        ),
         ("STEP_RESTARTED", "flaky.compute", 'Started re-execution (attempt # 3) of step "flaky.compute".'),
         ("STEP_OUTPUT", "flaky.compute", 'Yielded output "result" of type "Any". (Type check passed).'),
         ("STEP_SUCCESS", "flaky.compute", 'Finished execution of step "flaky.compute" in <dur>.'),
@@ -70,7 +78,9 @@ def test_retry_waits_seconds_to_wait(instance):
     assert result.success
     assert attempts[1] - attempts[0] >= 0.2
     retry = next(e for e in result.event_list if e.event_type_value == "STEP_UP_FOR_RETRY")
-    assert retry.message == 'Execution of step "flaky.compute" failed and has requested a retry in 0.2 seconds.'
+    assert (
+        retry.message == 'Execution of step "flaky.compute" failed and has requested a retry in 0.2 seconds.'
+    )
     assert retry.step_retry_data.seconds_to_wait == 0.2
 
 

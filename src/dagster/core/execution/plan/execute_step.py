@@ -103,16 +103,28 @@ def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iter
         )
         if step_context.raise_on_error:
             raise
-    except DagsterUserCodeExecutionError as user_error:
+    except DagsterExecutionStepExecutionError as compute_error:
+        # The compute function raised: record (and re-raise) the user's own exception, as 0.7 did.
         yield DagsterEvent.step_failure_event(
             step_context,
             StepFailureData(
-                error=serializable_error_info_from_exc_info(user_error.original_exc_info),
+                error=serializable_error_info_from_exc_info(compute_error.original_exc_info),
                 user_failure_data=None,
             ),
         )
         if step_context.raise_on_error:
-            raise user_error.user_exception
+            raise compute_error.user_exception
+    except DagsterUserCodeExecutionError:
+        # A type check, input hydration or output materialization raised: the wrapper's message says
+        # which input/output and config path; the user's exception is its cause.
+        yield DagsterEvent.step_failure_event(
+            step_context,
+            StepFailureData(
+                error=serializable_error_info_from_exc_info(sys.exc_info()), user_failure_data=None
+            ),
+        )
+        if step_context.raise_on_error:
+            raise
     except DagsterError:
         yield DagsterEvent.step_failure_event(
             step_context,
