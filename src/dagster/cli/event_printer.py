@@ -5,6 +5,7 @@ Colours come from ``click.style`` and are dropped automatically when stdout is n
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -101,6 +102,13 @@ class EventPrinter:
         elif kind == "ENGINE_EVENT" and getattr(data, "error", None) is not None:
             self._line("ENGINE", "red", event.pipeline_name, event.message or "")
             self._echo(_indent(_error_text(data.error), "    "))
+
+    def log_message(self, record: Any) -> None:
+        """A message the user's code logged (``context.log.info`` ...), at INFO or above."""
+        level = logging.getLevelName(record.level)
+        color = {"INFO": "white", "WARNING": "yellow"}.get(level, "red")
+        subject = record.step_key or record.pipeline_name or ""
+        self._line(level[:6], color, subject, record.user_message or record.message or "")
 
     def _step_event(self, kind: str, step: str, data: Any, event: Any) -> None:
         status, color = _STEP_STATUS_STYLE[kind]

@@ -1,21 +1,44 @@
-"""Create a run for a CLI target and execute it in this process, printing its events as they happen."""
+"""Create a run for a CLI target and execute it in this process, printing its events as they happen.
+
+Console: the CLI prints its own readable stream (events and the user's log messages). Unless the run
+config has a ``loggers:`` section, the default ``console`` logger is set to ``CRITICAL`` for the run
+(Dagster 0.7 would print every event at DEBUG level to stderr as well, five lines each). A run config
+that configures loggers gets exactly what it asks for.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
-from collections.abc import Callable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+import click
 
 from dagster.cli.event_printer import EventPrinter
 
+QUIET_CONSOLE_LOGGER = {"console": {"config": {"log_level": "CRITICAL"}}}
 
-def create_run(instance: Any, target: Any, tags: dict) -> Any:
+
+def run_config_for_cli(pipeline_def: Any, mode: str, environment_dict: dict) -> dict:
+    """``environment_dict`` with the console logger quieted when the user configured no loggers."""
+    if "loggers" in environment_dict:
+        return environment_dict
+    if "console" not in pipeline_def.get_mode_definition(mode).loggers:
+        return environment_dict
+    return dict(environment_dict, loggers=QUIET_CONSOLE_LOGGER)
+
+
+def create_run(instance: Any, target: Any, tags: dict, environment_dict: dict | None = None) -> Any:
     """The NOT_STARTED run for ``target`` (validates the run config: raises ``DagsterInvalidConfigError``)."""
     from dagster.utils import merge_dicts
 
     return instance.create_run_for_pipeline(
         pipeline_def=target.pipeline_def,
-        environment_dict=target.environment_dict,
+        environment_dict=target.environment_dict if environment_dict is None else environment_dict,
         mode=target.mode,
         solid_subset=target.solid_subset,
         tags=merge_dicts(target.pipeline_def.tags or {}, tags),
@@ -34,12 +57,29 @@ def _compute_log_location(instance: Any, run_id: str) -> str | None:
     return os.path.dirname(path)
 
 
+@contextmanager
+def _console_stream() -> Iterator[TextIO]:
+    """A stream to the console that stays there while steps capture fds 1 and 2 into compute logs."""
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        yield stream  # not a real file (click's test runner, a notebook): nothing redirects it
+        return
+    stream.flush()
+    private = os.fdopen(os.dup(fd), "w", buffering=1, encoding=stream.encoding or "utf-8", errors="replace")
+    try:
+        yield private
+    finally:
+        private.close()
+
+
 def execute_and_print(
     handle: Any,
     target: Any,
     tags: dict,
     instance: Any,
-    echo: Callable[[str], Any],
+    echo: Callable[[str], Any] | None = None,
     config_sources: list[str] | None = None,
 ) -> Any:
     """Run ``target`` on ``instance``; print each event and a summary; return the execution result."""
@@ -50,20 +90,28 @@ def execute_and_print(
 
     if target.solid_subset is not None:
         ExecutionTargetHandle.cache_handle(target.pipeline_def, handle, target.solid_subset)
+    environment_dict = run_config_for_cli(target.pipeline_def, target.mode, target.environment_dict)
     try:
-        pipeline_run = create_run(instance, target, tags)
+        pipeline_run = create_run(instance, target, tags, environment_dict)
     except DagsterInvalidConfigError as exc:
         raise DagsterCliError(format_config_errors(exc, config_sources)) from exc
 
-    printer = EventPrinter(echo)
+    with _console_stream() as stream:
+        printer = EventPrinter(echo or (lambda line: click.echo(line, file=stream)))
 
-    def on_record(record: Any) -> None:
-        if record.dagster_event is not None:
-            printer(record.dagster_event)
+        def on_record(record: Any) -> None:
+            if record.dagster_event is not None:
+                printer(record.dagster_event)
+            elif record.level >= logging.INFO:
+                printer.log_message(record)
 
-    instance.add_event_listener(pipeline_run.run_id, on_record)
-    result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
-    final_run = instance.get_run_by_id(pipeline_run.run_id)
-    status = final_run.status.value if final_run is not None else ("SUCCESS" if result.success else "FAILURE")
-    printer.print_summary(pipeline_run.run_id, status, _compute_log_location(instance, pipeline_run.run_id))
+        instance.add_event_listener(pipeline_run.run_id, on_record)
+        result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
+        final_run = instance.get_run_by_id(pipeline_run.run_id)
+        status = (
+            final_run.status.value if final_run is not None else ("SUCCESS" if result.success else "FAILURE")
+        )
+        printer.print_summary(
+            pipeline_run.run_id, status, _compute_log_location(instance, pipeline_run.run_id)
+        )
     return result

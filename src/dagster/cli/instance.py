@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 
@@ -52,6 +53,27 @@ def instance_migrate_command() -> None:
         )
     instance = DagsterInstance.get()
     click.echo(f"$DAGSTER_HOME: {home}")
+    click.echo(f"Schema version before: {schema_versions(instance)}")
     instance.upgrade(click.echo)
+    click.echo(f"Schema version after: {schema_versions(instance)}")
     click.echo("Migration complete.\n")
     click.echo(instance.info_str())
+
+
+def schema_versions(instance: Any) -> str:
+    """The Alembic revision of the instance's SQL run and event log storages, for display."""
+    from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
+    from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
+    from dagster.core.storage.sql import current_revision
+
+    parts = []
+    for label, storage, sql_cls in (
+        ("runs", instance.run_storage, SqlRunStorage),
+        ("event logs", instance.event_storage, SqlEventLogStorage),
+    ):
+        if isinstance(storage, sql_cls):
+            with storage.connect() as conn:
+                parts.append(f"{label} {current_revision(conn) or 'none'}")
+        else:
+            parts.append(f"{label} n/a ({type(storage).__name__} has no schema)")
+    return ", ".join(parts)

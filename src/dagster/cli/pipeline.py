@@ -246,7 +246,7 @@ def execute_execute_command(
     environment_dict, files = load_environment_files(env or [])
     target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
     return execute_and_print(
-        handle, target, tags or {}, instance or get_cli_instance(), echo or click.echo, config_sources=files
+        handle, target, tags or {}, instance or get_cli_instance(), echo, config_sources=files
     )
 
 
@@ -298,9 +298,8 @@ def execute_launch_command(
     instance = instance or get_cli_instance()
     if getattr(instance, "run_launcher", None) is None:
         raise DagsterCliError(
-            "This instance has no run launcher. Add one to $DAGSTER_HOME/dagster.yaml, e.g. "
-            "`run_launcher: {module: dagster.core.launcher, class: CliApiRunLauncher}`, "
-            "or run the pipeline here with `dagster pipeline execute`."
+            "This instance has no run launcher. Add a `run_launcher:` section (module, class, config) "
+            "to $DAGSTER_HOME/dagster.yaml, or run the pipeline in this process with `dagster pipeline execute`."
         )
     handle = handle_for_pipeline_cli_args(cli_args)
     pipeline_def = handle.build_pipeline_definition()

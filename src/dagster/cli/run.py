@@ -40,9 +40,9 @@ def _print_run(run: Any) -> None:
     click.echo(f"     Status: {run.status.value}")
     if run.mode:
         click.echo(f"     Mode: {run.mode}")
-    if run.tags:
-        tags = ", ".join(f"{key}={value}" for key, value in sorted(run.tags.items()))
-        click.echo(f"     Tags: {tags}")
+    user_tags = sorted((key, value) for key, value in run.tags.items() if not key.startswith("dagster/"))
+    if user_tags:
+        click.echo(f"     Tags: {', '.join(f'{key}={value}' for key, value in user_tags)}")
 
 
 @click.command(

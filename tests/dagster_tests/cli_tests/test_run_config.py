@@ -11,10 +11,16 @@ def write(path, text):
 
 
 def test_files_merge_in_order_later_wins_at_every_depth(tmp_path):
-    first = write(tmp_path / "a.yaml", "solids:\n  s:\n    config:\n      x: 1\n      y: 1\nresources: {r: {config: 1}}\n")
+    first = write(
+        tmp_path / "a.yaml",
+        "solids:\n  s:\n    config:\n      x: 1\n      y: 1\nresources: {r: {config: 1}}\n",
+    )
     second = write(tmp_path / "b.yaml", "solids:\n  s:\n    config:\n      y: 2\n      z: 2\n")
     merged, files = load_environment_files([first, second])
-    assert merged == {"solids": {"s": {"config": {"x": 1, "y": 2, "z": 2}}}, "resources": {"r": {"config": 1}}}
+    assert merged == {
+        "solids": {"s": {"config": {"x": 1, "y": 2, "z": 2}}},
+        "resources": {"r": {"config": 1}},
+    }
     assert files == [first, second]
 
 

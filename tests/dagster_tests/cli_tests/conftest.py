@@ -1,0 +1,28 @@
+"""Fixtures for CLI tests: a private copy of the tutorial, a DAGSTER_HOME, and a subprocess runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+TUTORIAL_SOURCE = os.path.join(REPO_ROOT, "examples", "tutorial")
+
+
+@pytest.fixture
+def tutorial_dir(tmp_path, monkeypatch):
+    """A fresh copy of examples/tutorial as the working directory (runs write files there)."""
+    target = tmp_path / "tutorial"
+    shutil.copytree(TUTORIAL_SOURCE, target, ignore=shutil.ignore_patterns("__pycache__", "output", "*.db"))
+    monkeypatch.chdir(target)
+    return str(target)
+
+
+@pytest.fixture
+def dagster_home(tmp_path, monkeypatch):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return str(home)

@@ -1,0 +1,391 @@
+"""Every `dagster pipeline` command on the tutorial, through click's CliRunner and as a real process."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dagster.cli import cli
+from dagster.core.instance import DagsterInstance
+
+from .helpers import assert_no_package_traceback, run_dagster
+
+TUTORIAL_PIPELINES = [
+    "composition_pipeline",
+    "hello_world_pipeline",
+    "modes_pipeline",
+    "presets_pipeline",
+    "sales_csv_pipeline",
+]
+
+
+def invoke(args, input=None):
+    return CliRunner().invoke(cli, args, input=input, catch_exceptions=False)
+
+
+def stored_runs(home):
+    return DagsterInstance.from_config(home).get_runs()
+
+
+def test_version():
+    result = invoke(["--version"])
+    assert result.exit_code == 0
+    assert result.output == "dagster, version 0.7.16\n"
+
+
+def test_help_texts_have_examples():
+    for args in (
+        [],
+        ["pipeline"],
+        ["pipeline", "list"],
+        ["pipeline", "print"],
+        ["pipeline", "execute"],
+        ["pipeline", "launch"],
+        ["pipeline", "scaffold_config"],
+        ["run", "list"],
+        ["run", "wipe"],
+        ["instance", "info"],
+        ["instance", "migrate"],
+    ):
+        result = invoke([*args, "--help"])
+        assert result.exit_code == 0, args
+        if args and args[-1] not in ("pipeline",):
+            assert "Example" in result.output, args
+
+
+def test_pipeline_list(tutorial_dir):
+    result = invoke(["pipeline", "list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Repository tutorial_repository"
+    assert lines[1] == "*" * len("Repository tutorial_repository")
+    assert [
+        line[len("Pipeline: ") :] for line in lines if line.startswith("Pipeline: ")
+    ] == TUTORIAL_PIPELINES
+    hello = lines.index("Pipeline: hello_world_pipeline")
+    assert lines[hello + 1 : hello + 3] == ["Solids: (Execution Order)", "    hello_world"]
+    sales = lines.index("Pipeline: sales_csv_pipeline")
+    assert lines[sales + 1 : sales + 3] == [
+        "Description:",
+        "    Total a CSV of sales per region and write the report as a CSV file.",
+    ]
+    assert lines[sales + 3 : sales + 7] == [
+        "Solids: (Execution Order)",
+        "    read_sales",
+        "    totals_by_region",
+        "    write_report",
+    ]
+
+
+def test_pipeline_list_subprocess_with_file_target(tutorial_dir):
+    proc = run_dagster(
+        ["pipeline", "list", "-f", "hello_world.py", "-n", "hello_world_pipeline"], tutorial_dir, None
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:5] == [
+        "Repository <<unnamed>>",
+        "**********************",
+        "Pipeline: hello_world_pipeline",
+        "Solids: (Execution Order)",
+        "    hello_world",
+    ]
+
+
+def test_pipeline_print(tutorial_dir):
+    result = invoke(["pipeline", "print", "sales_csv_pipeline"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Pipeline: sales_csv_pipeline",
+        "Solids:",
+        "    Solid: read_sales",
+        "    Solid: totals_by_region",
+        "    Solid: write_report",
+    ]
+    verbose = invoke(["pipeline", "print", "--verbose", "composition_pipeline"])
+    assert verbose.exit_code == 0, verbose.output
+    text = verbose.output
+    assert "Description:\n    Load numbers, clean and scale them in a composite solid, and sum them." in text
+    assert (
+        "    Solid: clean_and_scale\n        Description: Drop values below a floor, then scale the rest."
+        in text
+    )
+    assert "        Inputs:\n            Input: values ([Int])" in text
+    assert "            Solid: drop_below" in text
+
+
+def test_scaffold_config(tutorial_dir):
+    result = invoke(["pipeline", "scaffold_config", "-p", "sales_csv_pipeline"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "solids:\n"
+        "  read_sales:\n"
+        "    config:\n"
+        "      csv_path: ''\n"
+        "  write_report:\n"
+        "    config:\n"
+        "      report_path: ''\n"
+    )
+    full = invoke(["pipeline", "scaffold_config", "sales_csv_pipeline"])
+    assert full.exit_code == 0, full.output
+    assert "      currency: ''\n" in full.output
+    assert "      min_units: 0\n" in full.output
+    assert "execution:" in full.output
+
+
+def test_execute_hello_world_stores_the_run(tutorial_dir, dagster_home):
+    result = invoke(
+        ["pipeline", "execute", "hello_world_pipeline", "-e", "hello_world.yaml", "--tags", '{"team": "cli"}']
+    )
+    assert result.exit_code == 0, result.output
+    runs = stored_runs(dagster_home)
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.pipeline_name == "hello_world_pipeline"
+    assert run.status.value == "SUCCESS"
+    assert run.tags["team"] == "cli"
+    assert run.environment_dict == {
+        "solids": {"hello_world": {"config": {"name": "Dagster"}}},
+        # the CLI prints its own stream; the default DEBUG console log is quieted for the run
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    output = result.output
+    assert "RUN    hello_world_pipeline  started" in output
+    assert "START  hello_world.compute" in output
+    assert "INFO   hello_world.compute  Hello, Dagster!" in output
+    assert "OK     hello_world.compute  succeeded in " in output
+    assert f"Run {run.run_id} SUCCESS in " in output
+    assert "  steps: 1 succeeded, 0 failed, 0 skipped" in output
+    assert f"  compute logs: {dagster_home}" in output
+    assert "\x1b[" not in output  # no colours when not a terminal
+
+
+def test_execute_sales_csv_merges_env_files_and_materializes(tutorial_dir, dagster_home, tmp_path):
+    override = tmp_path / "override.yaml"
+    report = tmp_path / "report.csv"
+    override.write_text(f"solids:\n  write_report:\n    config:\n      report_path: {report}\n")
+    result = invoke(
+        ["pipeline", "execute", "sales_csv_pipeline", "-e", "sales_csv.yaml", "-e", str(override)]
+    )
+    assert result.exit_code == 0, result.output
+    assert report.read_text().splitlines() == [
+        "region,total_eur",
+        "east,50.00",
+        "north,60.00",
+        "south,38.50",
+        "west,37.80",
+    ]
+    assert f"materialized sales_report report_path={report} grand_total=186.30" in result.output
+    assert "  steps: 3 succeeded, 0 failed, 0 skipped; 1 materialization(s)" in result.output
+    (run,) = stored_runs(dagster_home)
+    assert run.environment_dict["solids"]["write_report"]["config"]["report_path"] == str(report)
+    assert run.environment_dict["solids"]["read_sales"]["config"]["csv_path"] == "data/sales.csv"
+
+
+def test_execute_with_mode_preset_and_subset(tutorial_dir, dagster_home, tmp_path):
+    assert invoke(["pipeline", "execute", "modes_pipeline", "-d", "test"]).exit_code == 0
+    local = invoke(["pipeline", "execute", "modes_pipeline", "-d", "local", "-e", "resources_and_modes.yaml"])
+    assert local.exit_code == 0, local.output
+    preset = invoke(["pipeline", "execute", "presets_pipeline", "-p", "prod"])
+    assert preset.exit_code == 0, preset.output
+    # config for solids outside the subset is an error, named with its path
+    refused = CliRunner().invoke(
+        cli, ["pipeline", "execute", "sales_csv_pipeline", "-e", "sales_csv.yaml", "-s", "read_sales"]
+    )
+    assert refused.exit_code == 1
+    assert (
+        "Fields \"['totals_by_region', 'write_report']\" are not defined at path root:solids."
+        in refused.output
+    )
+    only_read = tmp_path / "read_only.yaml"
+    only_read.write_text("solids:\n  read_sales:\n    config:\n      csv_path: data/sales.csv\n")
+    subset = invoke(["pipeline", "execute", "sales_csv_pipeline", "-e", str(only_read), "-s", "read_sales"])
+    assert subset.exit_code == 0, subset.output
+    assert "  steps: 1 succeeded, 0 failed, 0 skipped" in subset.output
+    runs = {run.pipeline_name: run for run in stored_runs(dagster_home)}
+    assert runs["presets_pipeline"].mode == "prod"
+    assert runs["presets_pipeline"].environment_dict["solids"] == {
+        "make_numbers": {"config": {"count": 1000, "step": 5}}
+    }
+    assert runs["sales_csv_pipeline"].solid_subset == ["read_sales"]
+    modes = sorted(run.mode for run in stored_runs(dagster_home) if run.pipeline_name == "modes_pipeline")
+    assert modes == ["local", "test"]
+
+
+def test_failed_run_exits_non_zero(tutorial_dir, dagster_home, tmp_path):
+    bad = tmp_path / "missing_csv.yaml"
+    bad.write_text("solids:\n  read_sales:\n    config:\n      csv_path: no/such/file.csv\n")
+    result = invoke(["pipeline", "execute", "sales_csv_pipeline", "-e", "sales_csv.yaml", "-e", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "FAIL   read_sales.compute  failed" in result.output
+    assert "FileNotFoundError" in result.output
+    assert "SKIP   totals_by_region.compute" in result.output
+    assert "  steps: 0 succeeded, 1 failed, 2 skipped" in result.output
+    (run,) = stored_runs(dagster_home)
+    assert run.status.value == "FAILURE"
+    assert f"Run {run.run_id} FAILURE in " in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["pipeline", "execute", "no_such_pipeline"], 'Pipeline "no_such_pipeline" not found in repository'),
+        (
+            ["pipeline", "execute", "hello_world_pipeline", "-p", "nope"],
+            'has no preset "nope". Its presets: (none)',
+        ),
+        (["pipeline", "execute", "presets_pipeline", "-p", "nope"], "Its presets: dev, prod, tiny."),
+        (
+            ["pipeline", "execute", "modes_pipeline", "-d", "nope"],
+            'has no mode "nope". Its modes: test, local.',
+        ),
+        (
+            ["pipeline", "execute", "modes_pipeline"],
+            "has several modes; choose one with -d/--mode: test, local.",
+        ),
+        (
+            ["pipeline", "execute", "hello_world_pipeline", "-s", "nope"],
+            "has no solid(s) nope. Its solids: hello_world.",
+        ),
+        (
+            ["pipeline", "execute", "-f", "hello_world.py", "-n", "hello_wrld_pipeline"],
+            '"hello_wrld_pipeline" not found',
+        ),
+        (["pipeline", "execute", "sales_csv_pipeline"], 'Missing required field "solids"'),
+    ],
+)
+def test_user_mistakes_give_one_clear_error(tutorial_dir, dagster_home, args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert result.output.startswith("Error: ")
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert stored_runs(dagster_home) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["pipeline", "execute", "hello_world_pipeline", "-e", "nope.yaml"],
+            'No config file matches "nope.yaml"',
+        ),
+        (
+            ["pipeline", "execute", "presets_pipeline", "-p", "dev", "-e", "hello_world.yaml"],
+            "Cannot use -p/--preset",
+        ),
+        (
+            ["pipeline", "execute", "presets_pipeline", "-p", "dev", "-d", "prod"],
+            'Preset "dev" runs in mode "dev"',
+        ),
+        (["pipeline", "execute", "hello_world_pipeline", "--tags", "{bad"], "--tags must be a JSON object"),
+        (["pipeline", "execute", "-n", "fn"], "Invalid set of CLI arguments"),
+        (["pipeline", "execute", "-f", "missing.py", "-n", "fn"], 'Python file "missing.py" does not exist'),
+        (["pipeline", "execute", "-y", "other.yaml", "x"], 'Repository yaml "other.yaml" does not exist'),
+        (["pipeline", "execute"], "Name the pipeline to use"),
+    ],
+)
+def test_usage_errors_exit_2(tutorial_dir, dagster_home, args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_config_error_lists_every_path_without_traceback(tutorial_dir, dagster_home, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "solids:\n  read_sales:\n    config:\n      csv_pth: x\n  totals_by_region:\n    config:\n      min_units: lots\n"
+    )
+    proc = run_dagster(
+        ["pipeline", "execute", "sales_csv_pipeline", "-e", str(bad)], tutorial_dir, dagster_home
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    err = proc.stderr
+    assert err.startswith("Error: Error in config for pipeline sales_csv_pipeline (")
+    assert "  1. " in err and "  2. " in err
+    assert "root:solids:read_sales:config" in err
+    assert "root:solids:totals_by_region:config:min_units" in err
+    assert f"Fix the run config in {bad}." in err
+    assert_no_package_traceback(err)
+
+
+def test_yaml_syntax_error_names_file_and_line_subprocess(tutorial_dir, dagster_home, tmp_path):
+    bad = tmp_path / "syntax.yaml"
+    bad.write_text("solids:\n  hello_world:\n    config: {name: x\n")
+    proc = run_dagster(
+        ["pipeline", "execute", "hello_world_pipeline", "-e", str(bad)], tutorial_dir, dagster_home
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"Error: YAML syntax error in {bad}, line 4, column 1:")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert_no_package_traceback(proc.stderr)
+
+
+def test_import_error_in_user_code_subprocess(tutorial_dir, dagster_home):
+    with open("hello_world.py", "a") as handle:
+        handle.write("\nraise RuntimeError('user bug at import')\n")
+    proc = run_dagster(
+        ["pipeline", "execute", "-f", "hello_world.py", "-n", "hello_world_pipeline"],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert proc.returncode == 1
+    assert 'Error while importing your code in "' in proc.stderr
+    with open("hello_world.py") as handle:
+        last_line = len(handle.read().splitlines())
+    assert f'hello_world.py", line {last_line}, in <module>' in proc.stderr
+    assert proc.stderr.rstrip().endswith("RuntimeError: user bug at import")
+    assert_no_package_traceback(proc.stderr)
+
+
+def test_missing_repository_yaml_subprocess(tmp_path):
+    proc = run_dagster(["pipeline", "list"], str(tmp_path), None)
+    assert proc.returncode == 2
+    assert (
+        f'Expected to use file "{tmp_path}/repository.yaml" to load repository but it does not exist.'
+        in proc.stderr
+    )
+    assert_no_package_traceback(proc.stderr)
+
+
+def test_execute_subprocess_success_and_failure(tutorial_dir, dagster_home, tmp_path):
+    proc = run_dagster(
+        [
+            "pipeline",
+            "execute",
+            "composition_pipeline",
+            "-e",
+            "composition.yaml",
+            "--tags",
+            json.dumps({"via": "subprocess"}),
+        ],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "OK     clean_and_scale.drop_below.compute" in proc.stdout
+    assert "  steps: 4 succeeded, 0 failed, 0 skipped" in proc.stdout
+    bad = tmp_path / "neg.yaml"
+    bad.write_text(
+        "solids:\n  load_measurements:\n    config:\n      values: [1]\n  clean_and_scale:\n    config:\n      factor: 1\n"
+    )
+    ok = run_dagster(
+        ["pipeline", "execute", "composition_pipeline", "-e", str(bad)], tutorial_dir, dagster_home
+    )
+    assert ok.returncode == 0, ok.stderr
+    runs = stored_runs(dagster_home)
+    assert [run.status.value for run in runs] == ["SUCCESS", "SUCCESS"]
+    assert runs[1].tags["via"] == "subprocess"
+
+
+def test_launch_without_run_launcher(tutorial_dir, dagster_home):
+    result = CliRunner().invoke(cli, ["pipeline", "launch", "hello_world_pipeline"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: This instance has no run launcher. Add a `run_launcher:` section (module, class, config) "
+        "to $DAGSTER_HOME/dagster.yaml"
+    )
+    assert len(result.output.strip().splitlines()) == 1
+    proc = run_dagster(["pipeline", "launch", "hello_world_pipeline"], tutorial_dir, dagster_home)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: This instance has no run launcher.")
