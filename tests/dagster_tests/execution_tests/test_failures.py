@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from dagster import (
@@ -268,3 +270,29 @@ def test_logger_init_failure_is_a_pipeline_init_failure(instance):
     assert stored == ["PIPELINE_INIT_FAILURE"]
     with pytest.raises(DagsterLoggerFunctionError):
         execute_pipeline(p, {"loggers": {"bad": {}}}, instance=instance)
+
+
+@logger
+def sink_gone_logger(_):
+    class Explodes(logging.Handler):
+        def emit(self, record):
+            raise OSError("log sink is gone")
+
+    log = logging.Logger("explodes", logging.DEBUG)
+    log.addHandler(Explodes())
+    return log
+
+
+def test_logger_that_raises_while_logging_still_leaves_a_failed_run(instance):
+    @pipeline(mode_defs=[ModeDefinition(logger_defs={"sink": sink_gone_logger})])
+    def p():
+        start()
+
+    with pytest.raises(OSError, match="log sink is gone"):
+        execute_pipeline(p, {"loggers": {"sink": {}}}, instance=instance, raise_on_error=False)
+    (run,) = instance.get_runs()
+    assert run.status == PipelineRunStatus.FAILURE
+    stored = [r.dagster_event for r in instance.all_logs(run.run_id) if r.dagster_event]
+    assert [e.event_type_value for e in stored] == ["PIPELINE_START", "ENGINE_EVENT", "PIPELINE_FAILURE"]
+    assert stored[1].message == "An unexpected error interrupted the run: OSError: log sink is gone"
+    assert stored[1].engine_event_data.error.cls_name == "OSError"

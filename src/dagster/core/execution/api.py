@@ -311,13 +311,17 @@ def _execute_run_iterable(
 def _pipeline_execution_iterator(
     pipeline_context: SystemPipelineExecutionContext, execution_plan: ExecutionPlan
 ) -> Iterator[DagsterEvent]:
-    """PIPELINE_START, re-execution copies, the engine's events, then PIPELINE_SUCCESS/FAILURE."""
-    yield DagsterEvent.pipeline_start(pipeline_context)
+    """PIPELINE_START, re-execution copies, the engine's events, then PIPELINE_SUCCESS/FAILURE.
+
+    If anything raises (a broken logger, an interrupt, a framework error, or a step error re-raised
+    under ``raise_on_error``), the run is still recorded as failed before the error propagates.
+    """
     pipeline_success = True
     closed = False
     # Under raise_on_error a step re-raises its error right after its STEP_FAILURE event.
     last_was_step_failure = False
     try:
+        yield DagsterEvent.pipeline_start(pipeline_context)
         yield from copy_required_intermediates_for_execution(pipeline_context, execution_plan)
         engine = pipeline_context.executor_config.get_engine()
         for event in engine.execute(pipeline_context, execution_plan):
@@ -332,22 +336,53 @@ def _pipeline_execution_iterator(
     except (Exception, KeyboardInterrupt):
         pipeline_success = False
         if not (pipeline_context.raise_on_error and last_was_step_failure):
-            yield DagsterEvent.engine_event(
+            exc_type, exc_value = sys.exc_info()[:2]
+            error_info = serializable_error_info_from_exc_info(sys.exc_info())
+            yield _emit_resiliently(
                 pipeline_context,
-                "An exception was raised during execution, outside of any step: "
-                f"{sys.exc_info()[0].__name__}. The run is marked failed.",
-                EngineEventData.engine_error(serializable_error_info_from_exc_info(sys.exc_info())),
+                lambda target: DagsterEvent.engine_event(
+                    target,
+                    f"An unexpected error interrupted the run: {exc_type.__name__}: {exc_value}",
+                    EngineEventData.engine_error(error_info),
+                ),
             )
         raise
     finally:
         if closed:
-            DagsterEvent.pipeline_failure(pipeline_context)
+            _emit_resiliently(pipeline_context, DagsterEvent.pipeline_failure)
+        elif pipeline_success:
+            yield DagsterEvent.pipeline_success(pipeline_context)
         else:
-            yield (
-                DagsterEvent.pipeline_success(pipeline_context)
-                if pipeline_success
-                else DagsterEvent.pipeline_failure(pipeline_context)
-            )
+            yield _emit_resiliently(pipeline_context, DagsterEvent.pipeline_failure)
+
+
+class _LogTarget:
+    """The two attributes event constructors read from a context: the pipeline and the log manager."""
+
+    __slots__ = ("pipeline_def", "log")
+
+    def __init__(self, pipeline_def: Any, log: Any):
+        self.pipeline_def = pipeline_def
+        self.log = log
+
+
+def _emit_resiliently(pipeline_context: SystemPipelineExecutionContext, make_event: Callable) -> DagsterEvent:
+    """Record an event in the instance even if a configured python logger raises.
+
+    The event goes to the instance first, then to each python logger on its own; a logger that
+    raises is skipped (it may be the very reason the run is failing).
+    """
+    from dagster.core.log_manager import DagsterLogManager
+
+    log = pipeline_context.log
+    to_instance = DagsterLogManager(log.run_id, log.logging_tags, [], instance=log.instance)
+    event = make_event(_LogTarget(pipeline_context.pipeline_def, to_instance))
+    for python_logger in log.loggers:
+        try:
+            DagsterLogManager(log.run_id, log.logging_tags, [python_logger]).log_dagster_event(event)
+        except Exception:  # a broken logger must not stop the run from being recorded as failed
+            continue
+    return event
 
 
 def execute_plan_iterator(
