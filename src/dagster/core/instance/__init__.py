@@ -21,12 +21,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from dagster import check
-from dagster.core.errors import (
-    DagsterInvariantViolationError,
-    DagsterRunConflict,
-    DagsterSnapshotDoesNotExist,
-)
+from dagster.core.errors import DagsterInvariantViolationError
 from dagster.core.instance.ref import InstanceRef
+from dagster.core.instance.run_creation import InstanceRunCreationMixin
 from dagster.core.instance.run_liveness import (
     HOST_TAG,
     PID_START_TAG,
@@ -64,7 +61,7 @@ def _remove_process_temp_dir() -> None:
         shutil.rmtree(_process_temp_dir, ignore_errors=True)
 
 
-class DagsterInstance(InstanceSchedulesMixin):
+class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
     """The storages of one Dagster home, and the operations that keep them consistent."""
 
     def __init__(
@@ -103,8 +100,6 @@ class DagsterInstance(InstanceSchedulesMixin):
         self._telemetry_settings = check.opt_dict_param(telemetry_settings, "telemetry_settings")
         self._ref = check.opt_inst_param(ref, "ref", InstanceRef)
         self._subscribers: defaultdict[str, list[Callable]] = defaultdict(list)
-        # Pipeline snapshots this process has stored in this instance (they are content-addressed,
-        # so a known id need not be serialized and written again for every run).
         self._stored_snapshot_ids: set[str] = set()
 
     # ----------------------------------------------------------------------------------- creation
@@ -284,206 +279,6 @@ class DagsterInstance(InstanceSchedulesMixin):
 
     # --------------------------------------------------------------------------------------- runs
 
-    def create_run_for_pipeline(
-        self,
-        pipeline_def: Any,
-        execution_plan: Any = None,
-        run_id: str | None = None,
-        environment_dict: dict | None = None,
-        mode: str | None = None,
-        solid_subset: list | None = None,
-        step_keys_to_execute: list | None = None,
-        status: PipelineRunStatus | None = None,
-        tags: dict | None = None,
-        root_run_id: str | None = None,
-        parent_run_id: str | None = None,
-    ) -> PipelineRun:
-        """Create a run of ``pipeline_def`` with its pipeline and plan snapshots.
-
-        Without ``execution_plan``, the plan is built here, which validates ``environment_dict``."""
-        from dagster.core.execution.api import create_execution_plan
-        from dagster.core.execution.config import RunConfig
-        from dagster.core.snap import snapshot_from_execution_plan
-
-        if solid_subset and {solid.name for solid in pipeline_def.solids} != set(solid_subset):
-            pipeline_def = pipeline_def.build_sub_pipeline(solid_subset)
-        mode = mode or pipeline_def.get_default_mode_name()
-        if execution_plan is None:
-            execution_plan = create_execution_plan(
-                pipeline_def,
-                environment_dict=environment_dict,
-                run_config=RunConfig(step_keys_to_execute=step_keys_to_execute),
-                mode=mode,
-            )
-        pipeline_snapshot_id = pipeline_def.get_pipeline_snapshot_id()
-        return self._create_run(
-            PipelineRun(
-                pipeline_name=pipeline_def.name,
-                run_id=run_id,
-                environment_dict=environment_dict,
-                mode=mode,
-                solid_subset=solid_subset,
-                step_keys_to_execute=step_keys_to_execute,
-                status=status,
-                tags=tags,
-                root_run_id=root_run_id,
-                parent_run_id=parent_run_id,
-            ),
-            pipeline_def.get_pipeline_snapshot(),
-            snapshot_from_execution_plan(execution_plan, pipeline_snapshot_id),
-            pipeline_snapshot_id,
-        )
-
-    def create_run(
-        self,
-        pipeline_name: str | None = None,
-        run_id: str | None = None,
-        environment_dict: dict | None = None,
-        mode: str | None = None,
-        solid_subset: list | None = None,
-        step_keys_to_execute: list | None = None,
-        status: PipelineRunStatus | None = None,
-        tags: dict | None = None,
-        root_run_id: str | None = None,
-        parent_run_id: str | None = None,
-        pipeline_snapshot: Any = None,
-        execution_plan_snapshot: Any = None,
-    ) -> PipelineRun:
-        run = PipelineRun(
-            pipeline_name=pipeline_name,
-            run_id=run_id,
-            environment_dict=environment_dict,
-            mode=mode,
-            solid_subset=solid_subset,
-            step_keys_to_execute=step_keys_to_execute,
-            status=status,
-            tags=tags,
-            root_run_id=root_run_id,
-            parent_run_id=parent_run_id,
-        )
-        return self._create_run(run, pipeline_snapshot, execution_plan_snapshot)
-
-    def get_or_create_run(
-        self,
-        pipeline_name: str | None = None,
-        run_id: str | None = None,
-        environment_dict: dict | None = None,
-        mode: str | None = None,
-        solid_subset: list | None = None,
-        step_keys_to_execute: list | None = None,
-        status: PipelineRunStatus | None = None,
-        tags: dict | None = None,
-        root_run_id: str | None = None,
-        parent_run_id: str | None = None,
-        pipeline_snapshot: Any = None,
-        execution_plan_snapshot: Any = None,
-    ) -> PipelineRun:
-        """The stored run ``run_id`` if it matches these arguments, else a new one (a mismatch raises)."""
-        existing = self._run_storage.get_run_by_id(run_id) if run_id is not None else None
-        if existing is None:
-            return self.create_run(
-                pipeline_name,
-                run_id,
-                environment_dict,
-                mode,
-                solid_subset,
-                step_keys_to_execute,
-                status,
-                tags,
-                root_run_id,
-                parent_run_id,
-                pipeline_snapshot,
-                execution_plan_snapshot,
-            )
-        from dagster.core.snap import create_execution_plan_snapshot_id, create_pipeline_snapshot_id
-
-        given = PipelineRun(
-            pipeline_name=pipeline_name,
-            run_id=run_id,
-            environment_dict=environment_dict,
-            mode=mode,
-            solid_subset=solid_subset,
-            step_keys_to_execute=step_keys_to_execute,
-            status=status,
-            tags=tags,
-            root_run_id=root_run_id,
-            parent_run_id=parent_run_id,
-            pipeline_snapshot_id=(
-                create_pipeline_snapshot_id(pipeline_snapshot) if pipeline_snapshot is not None else None
-            ),
-            execution_plan_snapshot_id=(
-                create_execution_plan_snapshot_id(execution_plan_snapshot)
-                if execution_plan_snapshot is not None
-                else None
-            ),
-        )
-        differing = [
-            field
-            for field in PipelineRun._fields
-            if field != "status" and getattr(existing, field) != getattr(given, field)
-        ]
-        if differing:
-            raise DagsterRunConflict(
-                f"A run with id {run_id} already exists with a different "
-                + ", ".join(
-                    f"{field} (stored {getattr(existing, field)!r}, given {getattr(given, field)!r})"
-                    for field in differing
-                )
-                + ". Use a new run id, or the stored values."
-            )
-        return existing
-
-    def _create_run(
-        self,
-        run: PipelineRun,
-        pipeline_snapshot: Any,
-        execution_plan_snapshot: Any,
-        pipeline_snapshot_id: str | None = None,
-    ) -> PipelineRun:
-        """Store the snapshots (content-addressed: once per instance and process) and the run."""
-        try:
-            return self._run_storage.add_run(
-                self._with_snapshots(run, pipeline_snapshot, execution_plan_snapshot, pipeline_snapshot_id)
-            )
-        except DagsterSnapshotDoesNotExist:
-            # Another process wiped the storage after this one stored the snapshot: store it again.
-            self._stored_snapshot_ids.clear()
-            return self._run_storage.add_run(
-                self._with_snapshots(run, pipeline_snapshot, execution_plan_snapshot, pipeline_snapshot_id)
-            )
-
-    def _with_snapshots(
-        self,
-        run: PipelineRun,
-        pipeline_snapshot: Any,
-        execution_plan_snapshot: Any,
-        pipeline_snapshot_id: str | None,
-    ) -> PipelineRun:
-        if pipeline_snapshot is not None:
-            pipeline_snapshot_id = self._store_snapshot(
-                pipeline_snapshot, pipeline_snapshot_id, self._run_storage.add_pipeline_snapshot
-            )
-            run = run.with_pipeline_snapshot_id(pipeline_snapshot_id)
-        if execution_plan_snapshot is not None:
-            check.invariant(
-                pipeline_snapshot is not None
-                and execution_plan_snapshot.pipeline_snapshot_id == pipeline_snapshot_id,
-                "An execution plan snapshot needs the pipeline snapshot it was made from; got plan snapshot "
-                f"of pipeline snapshot {execution_plan_snapshot.pipeline_snapshot_id} with pipeline snapshot "
-                f"{pipeline_snapshot_id}.",
-            )
-            run = run.with_execution_plan_snapshot_id(
-                self._run_storage.add_execution_plan_snapshot(execution_plan_snapshot)
-            )
-        return run
-
-    def _store_snapshot(self, snapshot: Any, snapshot_id: str | None, add: Callable[[Any], str]) -> str:
-        if snapshot_id is not None and snapshot_id in self._stored_snapshot_ids:
-            return snapshot_id
-        stored_id = add(snapshot)
-        self._stored_snapshot_ids.add(stored_id)
-        return stored_id
-
     def add_run(self, pipeline_run: PipelineRun) -> PipelineRun:
         return self._run_storage.add_run(pipeline_run)
 
@@ -527,7 +322,7 @@ class DagsterInstance(InstanceSchedulesMixin):
         self._event_storage.delete_events(run_id)
 
     def wipe(self) -> None:
-        self._stored_snapshot_ids.clear()
+        self.forget_stored_snapshots()
         self._run_storage.wipe()
         self._event_storage.wipe()
 
