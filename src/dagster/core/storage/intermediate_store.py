@@ -77,6 +77,12 @@ class IntermediateStore:
         source = self.object_store.key_for_paths([self.root_for(run_id), *paths])
         return self.object_store.cp_object(source, self.key_for_paths(paths))
 
+    def copy_object_from_prev_run(
+        self, context: Any, previous_run_id: str, paths: list[str]
+    ) -> ObjectStoreOperation:
+        """Same as :meth:`copy_object_from_run` (the name Dagster 0.7 used)."""
+        return self.copy_object_from_run(context, previous_run_id, paths)
+
     def has_object_in_run(self, context: Any, run_id: str, paths: list[str]) -> bool:
         return self.object_store.has_object(self.object_store.key_for_paths([self.root_for(run_id), *paths]))
 
