@@ -66,15 +66,14 @@ class TypeCheckData(
         description: str | None = None,
         metadata_entries: list | None = None,
     ):
-        return tuple.__new__(
-            cls,
-            (
-                check.bool_param(success, "success"),
-                check.str_param(label, "label"),
-                check.opt_str_param(description, "description"),
-                _entries(metadata_entries, f"type check {label!r}"),
-            ),
-        )
+        if type(success) is not bool:
+            check.bool_param(success, "success")
+        if type(label) is not str:
+            check.str_param(label, "label")
+        if description is not None and type(description) is not str:
+            check.opt_str_param(description, "description")
+        entries = _entries(metadata_entries, f"type check {label!r}") if metadata_entries else []
+        return tuple.__new__(cls, (success, label, description, entries))
 
 
 @whitelist_for_serdes
@@ -130,7 +129,9 @@ class StepSuccessData(NamedTuple("_StepSuccessData", [("duration_ms", float)])):
     """Data of STEP_SUCCESS: how long the step took, in milliseconds."""
 
     def __new__(cls, duration_ms: float):
-        return tuple.__new__(cls, (check.float_param(duration_ms, "duration_ms"),))
+        if type(duration_ms) is not float:
+            check.float_param(duration_ms, "duration_ms")
+        return tuple.__new__(cls, (duration_ms,))
 
 
 @whitelist_for_serdes
