@@ -96,9 +96,7 @@ def solid(
             description=description,
             tags=tags,
             required_resource_keys=required_resource_keys,
-            positional_inputs=[
-                n for n in shape.positional_input_names if n in {d.name for d in resolved_inputs}
-            ],
+            positional_inputs=_positional_inputs(shape, resolved_inputs),
             metadata=metadata,
         )
 
@@ -106,6 +104,13 @@ def solid(
         return _bare_or_called(name, decorate, "solid", called_with)
     check.opt_str_param(name, "name")
     return decorate
+
+
+def _positional_inputs(shape: FunctionShape, input_defs: list) -> list[str]:
+    """Parameter order first, then inputs that are not parameters (Nothing inputs, **kwargs inputs)."""
+    names = {d.name for d in input_defs}
+    params = [n for n in shape.positional_input_names if n in names]
+    return params + [d.name for d in input_defs if d.name not in params]
 
 
 def _input_filter(input_defs: Sequence[InputDefinition]) -> frozenset[str] | None:
@@ -184,9 +189,7 @@ def lambda_solid(
             compute_fn=compute,
             output_defs=[resolved_output],
             description=description,
-            positional_inputs=[
-                n for n in shape.positional_input_names if n in {d.name for d in resolved_inputs}
-            ],
+            positional_inputs=_positional_inputs(shape, resolved_inputs),
         )
 
     if callable(name) and not isinstance(name, str):

@@ -392,8 +392,8 @@ def _construct_type_dictionaries(solid_defs: Any, container: str) -> tuple[dict[
             by_name[name] = dagster_type
         elif existing is not dagster_type:
             raise DagsterInvalidDefinitionError(
-                f'{container[0].upper()}{container[1:]} uses two different Dagster types named "{name}" '
-                f"(keys {existing.key} and {dagster_type.key}). Type names must be unique: rename one of them."
+                f'{container[0].upper()}{container[1:]} uses two different Dagster types named "{name}". Type '
+                "names must be unique within a pipeline: rename one of them, or use one type object everywhere."
             )
     return by_key, by_name
 

@@ -225,10 +225,10 @@ def types_can_connect(output_type: Any, input_type: Any) -> bool:
     in_family = _SCALAR_FAMILIES.get(input_type.key) if input_type.is_scalar else None
     if out_family and in_family:
         return out_family == in_family
-    out_cls = _python_class(output_type)
-    in_cls = _python_class(input_type)
-    if out_cls is not None and in_cls is not None:
-        return issubclass(out_cls, in_cls) or issubclass(in_cls, out_cls)
+    out_classes = _python_classes(output_type)
+    in_classes = _python_classes(input_type)
+    if out_classes and in_classes:
+        return any(issubclass(a, b) or issubclass(b, a) for a in out_classes for b in in_classes)
     return True
 
 
@@ -242,9 +242,25 @@ def _is_known_scalar(dagster_type: Any) -> bool:
     return bool(dagster_type.is_scalar and dagster_type.key in _SCALAR_FAMILIES)
 
 
-def _python_class(dagster_type: Any) -> type | None:
+_SCALAR_CLASSES: dict[str, tuple[type, ...]] = {
+    "Int": (int,),
+    "Float": (float, int),
+    "Bool": (bool,),
+    "String": (str,),
+    "Path": (str,),
+}
+
+
+def _python_classes(dagster_type: Any) -> tuple[type, ...] | None:
+    """The Python classes a type's values are known to be instances of, if the type says so."""
+    if _is_known_scalar(dagster_type):
+        return _SCALAR_CLASSES[dagster_type.key]
     python_type = getattr(dagster_type, "python_type", None)
-    return python_type if isinstance(python_type, type) else None
+    if isinstance(python_type, type):
+        return (python_type,)
+    if isinstance(python_type, tuple) and python_type and all(isinstance(t, type) for t in python_type):
+        return python_type
+    return None
 
 
 def check_unconnected_inputs(
