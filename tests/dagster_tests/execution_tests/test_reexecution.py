@@ -101,3 +101,34 @@ def test_reexecution_needs_a_known_run_and_persistent_storage(persistent_instanc
             run_config=RunConfig(previous_run_id=first.run_id, step_keys_to_execute=["transform.compute"]),
             instance=persistent_instance,
         )
+
+
+def test_each_step_runs_inside_its_compute_log_capture(persistent_instance):
+    import sys
+
+    from dagster.core.storage.compute_log_manager import ComputeIOType
+
+    @lambda_solid
+    def chatty():
+        print("to stdout from chatty")
+        print("to stderr from chatty", file=sys.stderr)
+        return 1
+
+    @lambda_solid
+    def quiet_one(num):
+        print(f"quiet got {num}")
+        return num
+
+    @pipeline
+    def talk():
+        quiet_one(chatty())
+
+    result = execute_pipeline(talk, quiet(), instance=persistent_instance)
+    manager = persistent_instance.compute_log_manager
+    out = manager.read_logs_file(result.run_id, "chatty.compute", ComputeIOType.STDOUT)
+    err = manager.read_logs_file(result.run_id, "chatty.compute", ComputeIOType.STDERR)
+    assert "to stdout from chatty" in out.data and "to stderr from chatty" in err.data
+    assert "quiet got" not in out.data
+    second = manager.read_logs_file(result.run_id, "quiet_one.compute", ComputeIOType.STDOUT)
+    assert second.data.strip() == "quiet got 1"
+    assert manager.is_watch_completed(result.run_id, "chatty.compute")

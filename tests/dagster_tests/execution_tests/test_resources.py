@@ -102,3 +102,26 @@ def test_undeclared_resource_access_is_an_actionable_error(instance):
 
     with pytest.raises(DagsterUnknownResourceError, match="Unknown resource `b`"):
         execute_pipeline(p, quiet(), instance=instance)
+
+
+def test_interrupt_marks_the_run_failed_and_tears_resources_down(instance):
+    from dagster.core.storage.pipeline_run import PipelineRunStatus
+
+    log = []
+
+    @solid(required_resource_keys={"a"})
+    def interrupted(_):
+        raise KeyboardInterrupt
+
+    @pipeline(mode_defs=[ModeDefinition(resource_defs={"a": tracked_resource("a", log)})])
+    def p():
+        interrupted()
+
+    with pytest.raises(KeyboardInterrupt):
+        execute_pipeline(p, quiet(), instance=instance, raise_on_error=False)
+    assert log == ["init a 0", "teardown a"]
+    (run,) = instance.get_runs()
+    assert run.status == PipelineRunStatus.FAILURE
+    stored = [r.dagster_event for r in instance.all_logs(run.run_id) if r.dagster_event]
+    assert [e.event_type_value for e in stored][-2:] == ["ENGINE_EVENT", "PIPELINE_FAILURE"]
+    assert stored[-2].message == "The run was interrupted (KeyboardInterrupt)."

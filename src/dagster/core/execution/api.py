@@ -338,12 +338,15 @@ def _pipeline_execution_iterator(
         if not (pipeline_context.raise_on_error and last_was_step_failure):
             exc_type, exc_value = sys.exc_info()[:2]
             error_info = serializable_error_info_from_exc_info(sys.exc_info())
+            if issubclass(exc_type, KeyboardInterrupt):
+                message = "The run was interrupted (KeyboardInterrupt)."
+            else:
+                detail = f": {exc_value}" if str(exc_value) else ""
+                message = f"An unexpected error interrupted the run: {exc_type.__name__}{detail}"
             yield _emit_resiliently(
                 pipeline_context,
                 lambda target: DagsterEvent.engine_event(
-                    target,
-                    f"An unexpected error interrupted the run: {exc_type.__name__}: {exc_value}",
-                    EngineEventData.engine_error(error_info),
+                    target, message, EngineEventData.engine_error(error_info)
                 ),
             )
         raise
