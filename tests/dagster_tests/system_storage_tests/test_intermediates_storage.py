@@ -94,7 +94,7 @@ def test_missing_value_names_step_and_output(tmp_path):
 
 def test_copy_from_previous_run(tmp_path):
     previous = build_fs_intermediate_store(lambda run_id: str(tmp_path / "storage" / run_id), "old-run")
-    previous.set_value(41, None, resolve_dagster_type(int), ["a.compute", "result"])
+    previous.set_value(41, None, resolve_dagster_type(int), previous.paths_for_intermediate("a.compute"))
     manager = _manager(tmp_path)
     assert not manager.has_intermediate(None, HANDLE)
     operation = manager.copy_intermediate_from_prev_run(None, "old-run", HANDLE)
@@ -164,9 +164,25 @@ def test_in_memory_object_store_behind_an_intermediate_store():
     assert not store.is_persistent
     store.set_value(3, None, resolve_dagster_type(int), ["s", "o"])
     assert store.get_value(None, resolve_dagster_type(int), ["s", "o"]).obj == 3
-    assert store.uri_for_paths(["s", "o"]) == "memory://run-1/intermediates/s/o"
+    assert store.uri_for_paths(["s", "o"]) == "memory://run-1/s/o"
     store.rm_object(None, ["s", "o"])
     assert not store.has_object(None, ["s", "o"])
+
+
+def test_intermediate_store_step_output_helpers(tmp_path):
+    store = build_fs_intermediate_store(lambda run_id: str(tmp_path / run_id), RUN)
+    assert store.root == str(tmp_path / RUN)
+    store.set_object(True, None, resolve_dagster_type(bool), ["true"])
+    assert (tmp_path / RUN / "true").exists()
+    assert store.uri_for_paths(["true"]) == "file://" + str(tmp_path / RUN / "true")
+
+    paths = store.paths_for_intermediate("s.compute", "out")
+    assert paths == ["intermediates", "s.compute", "out"]
+    store.set_value([1, 2], None, resolve_dagster_type(list), paths)
+    assert store.has_intermediate(None, "s.compute", "out")
+    assert store.get_intermediate(None, "s.compute", list, "out").obj == [1, 2]
+    store.rm_intermediate(None, "s.compute", "out")
+    assert not store.has_intermediate(None, "s.compute", "out")
 
 
 def test_filesystem_object_store_rm_and_uri(tmp_path):

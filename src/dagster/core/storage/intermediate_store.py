@@ -1,7 +1,9 @@
 """Intermediate stores: a run's intermediate values in an object store.
 
-Values live under ``<root_for_run_id(run_id)>/intermediates/<step_key>/<output_name>``; with the
-instance's directories that is ``<base>/storage/<run_id>/intermediates/<step_key>/<output_name>``.
+Objects are keyed by paths under the run's root, ``root_for_run_id(run_id)``; step outputs live at
+``paths_for_intermediate(step_key, output_name)`` = ``["intermediates", step_key, output_name]``.
+With the instance's directories that is
+``<base>/storage/<run_id>/intermediates/<step_key>/<output_name>``.
 """
 
 from __future__ import annotations
@@ -39,10 +41,7 @@ class IntermediateStore:
             TypeStoragePluginRegistry,
             default=TypeStoragePluginRegistry(),
         )
-        self.root = self.root_for(run_id)
-
-    def root_for(self, run_id: str) -> str:
-        return self.object_store.key_for_paths([self.root_for_run_id(run_id), "intermediates"])
+        self.root = self.root_for_run_id(run_id)
 
     @property
     def is_persistent(self) -> bool:
@@ -74,7 +73,7 @@ class IntermediateStore:
 
     def copy_object_from_run(self, context: Any, run_id: str, paths: list[str]) -> ObjectStoreOperation:
         """Copy the object at ``paths`` of run ``run_id`` into this run."""
-        source = self.object_store.key_for_paths([self.root_for(run_id), *paths])
+        source = self.object_store.key_for_paths([self.root_for_run_id(run_id), *paths])
         return self.object_store.cp_object(source, self.key_for_paths(paths))
 
     def copy_object_from_prev_run(
@@ -84,7 +83,9 @@ class IntermediateStore:
         return self.copy_object_from_run(context, previous_run_id, paths)
 
     def has_object_in_run(self, context: Any, run_id: str, paths: list[str]) -> bool:
-        return self.object_store.has_object(self.object_store.key_for_paths([self.root_for(run_id), *paths]))
+        return self.object_store.has_object(
+            self.object_store.key_for_paths([self.root_for_run_id(run_id), *paths])
+        )
 
     # -- typed values (what intermediates managers call) ------------------------------------------
 
@@ -112,11 +113,35 @@ class IntermediateStore:
             registry.check_for_unsupported_composite_overrides(dagster_type)
         return self.get_object(context, dagster_type, paths)
 
+    # -- step outputs ---------------------------------------------------------------------------
+
+    @staticmethod
+    def paths_for_intermediate(step_key: str, output_name: str = "result") -> list[str]:
+        return ["intermediates", step_key, output_name]
+
+    def get_intermediate(
+        self, context: Any, step_key: str, dagster_type: Any = None, output_name: str = "result"
+    ) -> ObjectStoreOperation:
+        """Read the stored output ``output_name`` of ``step_key`` (``dagster_type`` as a solid would give it)."""
+        from dagster.core.types.dagster_type import resolve_dagster_type
+
+        return self.get_value(
+            context, resolve_dagster_type(dagster_type), self.paths_for_intermediate(step_key, output_name)
+        )
+
+    def has_intermediate(self, context: Any, step_key: str, output_name: str = "result") -> bool:
+        return self.has_object(context, self.paths_for_intermediate(step_key, output_name))
+
+    def rm_intermediate(
+        self, context: Any, step_key: str, output_name: str = "result"
+    ) -> ObjectStoreOperation:
+        return self.rm_object(context, self.paths_for_intermediate(step_key, output_name))
+
 
 def build_fs_intermediate_store(
     root_for_run_id: Callable[[str], str],
     run_id: str,
     type_storage_plugin_registry: TypeStoragePluginRegistry | None = None,
 ) -> IntermediateStore:
-    """An intermediate store of files under ``root_for_run_id(run_id)/intermediates``."""
+    """An intermediate store of files under ``root_for_run_id(run_id)``."""
     return IntermediateStore(FilesystemObjectStore(), root_for_run_id, run_id, type_storage_plugin_registry)

@@ -129,7 +129,7 @@ class InMemoryIntermediatesManager(IntermediatesManager):
 
 
 class IntermediateStoreIntermediatesManager(IntermediatesManager):
-    """Values in an :class:`IntermediateStore` at ``[step_key, output_name]``."""
+    """Values in an :class:`IntermediateStore`, at ``IntermediateStore.paths_for_intermediate``."""
 
     def __init__(self, intermediate_store: IntermediateStore):
         self.intermediate_store = check.inst_param(
@@ -139,7 +139,7 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
     def get_intermediate(
         self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
     ) -> ObjectStoreOperation:
-        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        paths = _paths(step_output_handle)
         if not self.intermediate_store.has_object(context, paths):
             raise _not_found(step_output_handle, self.intermediate_store.uri_for_paths(paths))
         return self.intermediate_store.get_value(context, _type_or_any(dagster_type), paths)
@@ -151,18 +151,16 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         step_output_handle: StepOutputHandle | None = None,
         value: Any = None,
     ) -> ObjectStoreOperation:
-        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        paths = _paths(step_output_handle)
         return self.intermediate_store.set_value(value, context, _type_or_any(dagster_type), paths)
 
     def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
-        return self.intermediate_store.has_object(
-            context, [step_output_handle.step_key, step_output_handle.output_name]
-        )
+        return self.intermediate_store.has_object(context, _paths(step_output_handle))
 
     def copy_intermediate_from_run(
         self, context: Any, run_id: str, step_output_handle: StepOutputHandle
     ) -> ObjectStoreOperation:
-        paths = [step_output_handle.step_key, step_output_handle.output_name]
+        paths = _paths(step_output_handle)
         if not self.intermediate_store.has_object_in_run(context, run_id, paths):
             raise _not_found(step_output_handle, f"run {run_id}, which is being re-executed")
         return self.intermediate_store.copy_object_from_run(context, run_id, paths)
@@ -170,6 +168,12 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
     @property
     def is_persistent(self) -> bool:
         return self.intermediate_store.is_persistent
+
+
+def _paths(step_output_handle: StepOutputHandle) -> list[str]:
+    return IntermediateStore.paths_for_intermediate(
+        step_output_handle.step_key, step_output_handle.output_name
+    )
 
 
 def _type_or_any(dagster_type: Any) -> Any:
