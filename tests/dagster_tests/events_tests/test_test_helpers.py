@@ -26,6 +26,7 @@ from dagster.core.definitions.events import Failure, TypeCheck
 from dagster.core.definitions.pipeline import PipelineDefinition
 from dagster.core.execution.context.system import SystemPipelineExecutionContext
 from dagster.core.execution.results import CompositeSolidExecutionResult, SolidExecutionResult
+from dagster.core.instance import DagsterInstance
 from dagster.core.types.dagster_type import DagsterType
 from dagster.utils.log import define_structured_logger
 from dagster.utils.test import (
@@ -37,6 +38,7 @@ from dagster.utils.test import (
     get_temp_dir,
     get_temp_file_name,
     get_temp_file_names,
+    yield_empty_pipeline_context,
 )
 
 
@@ -206,3 +208,11 @@ def test_input_definition_types_are_checked_through_stubs():
     assert execute_solid(shout, input_values={"text": "hi"}).output_value() == "HI"
     failed = execute_solid(shout, input_values={"text": 3}, raise_on_error=False)
     assert not failed.success
+
+
+def test_yield_empty_pipeline_context_uses_run_id_and_instance():
+    instance = DagsterInstance.ephemeral()
+    with yield_empty_pipeline_context(run_id="fixed-run", instance=instance) as context:
+        assert context.run_id == "fixed-run"
+        context.log.info("inside")
+    assert [r.user_message for r in instance.all_logs("fixed-run")] == ["inside"]

@@ -4,7 +4,8 @@
 - ``execute_solid_within_pipeline`` / ``execute_solids_within_pipeline`` run a subset of a pipeline,
   feeding chosen inputs with constant stub solids.
 - ``check_dagster_type`` runs a Dagster type's check on a value outside any pipeline.
-- ``create_test_pipeline_execution_context`` builds a run context for an empty pipeline.
+- ``create_test_pipeline_execution_context`` / ``yield_empty_pipeline_context`` give the run
+  context of an empty pipeline.
 - ``get_temp_dir`` / ``get_temp_file_name`` / ``get_temp_file_names`` are self-cleaning temp paths.
 """
 
@@ -30,6 +31,7 @@ __all__ = [
     "get_temp_dir",
     "get_temp_file_name",
     "get_temp_file_names",
+    "yield_empty_pipeline_context",
 ]
 
 
@@ -244,11 +246,10 @@ def execute_solid_within_pipeline(
 # -- contexts and types -------------------------------------------------------------------------
 
 
-def create_test_pipeline_execution_context(logger_defs: dict | None = None) -> Any:
-    """The run context of an empty pipeline (ephemeral instance, in-memory storage).
-
-    ``logger_defs`` (``{key: LoggerDefinition}``) are all configured with an empty config.
-    """
+def _empty_pipeline_context_generator(
+    pipeline_name: str, logger_defs: dict | None, run_id: str | None, instance: Any
+) -> Iterator[Any]:
+    """Yields the run context of an empty pipeline; resuming it tears the run's resources down."""
     from dagster.core.definitions.logger import LoggerDefinition
     from dagster.core.definitions.mode import ModeDefinition
     from dagster.core.definitions.pipeline import PipelineDefinition
@@ -260,17 +261,35 @@ def create_test_pipeline_execution_context(logger_defs: dict | None = None) -> A
 
     loggers = check.opt_dict_param(logger_defs, "logger_defs", key_type=str, value_type=LoggerDefinition)
     pipeline_def = PipelineDefinition(
-        name="test_legacy_context", solid_defs=[], mode_defs=[ModeDefinition(logger_defs=loggers)]
+        name=pipeline_name, solid_defs=[], mode_defs=[ModeDefinition(logger_defs=loggers)]
     )
     environment_dict = {"loggers": {key: {} for key in loggers}}
     plan = create_execution_plan(pipeline_def, environment_dict)
-    pipeline_run = PipelineRun(pipeline_name=pipeline_def.name, environment_dict=environment_dict)
+    pipeline_run = PipelineRun(pipeline_name=pipeline_name, run_id=run_id, environment_dict=environment_dict)
+    instance = instance if instance is not None else DagsterInstance.ephemeral()
     for item in pipeline_initialization_event_generator(
-        plan, plan.environment_config, pipeline_run, DagsterInstance.ephemeral(), raise_on_error=True
+        plan, plan.environment_config, pipeline_run, instance, raise_on_error=True
     ):
         if isinstance(item, SystemPipelineExecutionContext):
-            return item
-    raise DagsterInvariantViolationError("Could not build a test pipeline execution context.")
+            yield item
+
+
+def create_test_pipeline_execution_context(logger_defs: dict | None = None) -> Any:
+    """The run context of an empty pipeline (ephemeral instance, in-memory storage).
+
+    ``logger_defs`` (``{key: LoggerDefinition}``) are all configured with an empty config.
+    """
+    return next(_empty_pipeline_context_generator("test_legacy_context", logger_defs, None, None))
+
+
+@contextmanager
+def yield_empty_pipeline_context(run_id: str | None = None, instance: Any = None) -> Iterator[Any]:
+    """A context manager around the run context of an empty pipeline (``run_id``, ``instance``)."""
+    generator = _empty_pipeline_context_generator("empty_pipeline", None, run_id, instance)
+    try:
+        yield next(generator)
+    finally:
+        generator.close()
 
 
 def check_dagster_type(dagster_type: Any, value: Any) -> Any:
