@@ -253,3 +253,46 @@ def test_c_stdio_buffer_is_flushed_into_the_step_log(tmp_path):
         subprocess.run([sys.executable, "-c", script], stdout=console, check=True)
     assert (tmp_path / "r" / "compute_logs" / "s.out").read_text() == "buffered by C\n"
     assert (tmp_path / "console.txt").read_text() == "buffered by C\n"  # mirrored
+
+
+def test_unusable_log_directory_does_not_fail_the_step(tmp_path, capfd):
+    (tmp_path / "run-1").write_text("a file where the run's directory should be")
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "s"):
+        print("still printed")
+        result = "the step ran"
+    assert result == "the step ran"
+    out, err = capfd.readouterr()
+    assert "still printed" in out
+    path = tmp_path / "run-1" / "compute_logs" / "s.out"
+    assert err.splitlines() == [
+        f'dagster: the output of "s" in run run-1 is not captured to its compute log (Not a directory: {path}); '
+        "it goes to the console instead.",
+        f'dagster: cannot mark the compute log of "s" in run run-1 complete (Not a directory: '
+        f"{tmp_path / 'run-1' / 'compute_logs' / 's.complete'}).",
+    ]
+    print("the console is intact")
+    assert capfd.readouterr().out == "the console is intact\n"
+
+
+def test_subscribe_with_an_observer_object(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "obs"):
+        os.write(2, b"to stderr\n")
+
+    class Observer:
+        def __init__(self):
+            self.chunks, self.done = [], False
+
+        def on_next(self, chunk):
+            self.chunks.append(chunk.data)
+
+        def on_error(self, error):
+            raise AssertionError(error)
+
+        def on_completed(self):
+            self.done = True
+
+    observer = Observer()
+    manager.observable("run-1", "obs", ERR).subscribe(observer)
+    assert observer.chunks == ["to stderr\n"] and observer.done

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dagster.serdes import whitelist_for_serdes
 
@@ -148,10 +148,17 @@ class ComputeLogSubscription:
 
     def subscribe(
         self,
-        on_next: Callable[[ComputeLogFileData], None],
+        on_next: Any,
         on_error: Callable[[Exception], None] | None = None,
         on_completed: Callable[[], None] | None = None,
     ) -> ComputeLogSubscription:
+        """Start delivering; ``on_next`` is a callback, or an observer object with ``on_next``,
+        ``on_error`` and ``on_completed`` methods (as Rx observers have)."""
+        if not callable(on_next) and hasattr(on_next, "on_next"):
+            observer = on_next
+            on_next = observer.on_next
+            on_error = getattr(observer, "on_error", None)
+            on_completed = getattr(observer, "on_completed", None)
         self._on_next, self._on_error, self._on_completed = on_next, on_error, on_completed
         self.manager.on_subscribe(self)
         if self.manager.is_watch_completed(self.run_id, self.key):

@@ -145,50 +145,93 @@ def _mirror(path_fd: int, start: int, target_fd: int) -> None:
             view = view[written:]
 
 
-@contextmanager
-def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterator[bool]:
-    """Send fds 1 and 2 to ``out_path`` and ``err_path`` (appending) inside the block.
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND
 
-    Yields True if the output is captured, False if another thread's capture is open."""
-    if not _claim():
-        yield False
-        return
-    try:
-        out_fd = os.open(out_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        err_fd = os.open(err_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        out_start = os.fstat(out_fd).st_size
-        err_start = os.fstat(err_fd).st_size
-        old_stdout, old_stderr = sys.stdout, sys.stderr
-        _flush(old_stdout)
-        _flush(old_stderr)
+
+class _FdCapture:
+    """fds 1/2 (and ``sys.stdout``/``sys.stderr``) pointed at two files until ``stop()``.
+
+    The files are opened first: if that fails, nothing has been changed."""
+
+    def __init__(self, out_path: str, err_path: str, mirror: bool):
+        self._mirror = mirror
+        self._out_fd = os.open(out_path, _OPEN_FLAGS, 0o644)
+        try:
+            self._err_fd = os.open(err_path, _OPEN_FLAGS, 0o644)
+        except OSError:
+            os.close(self._out_fd)
+            raise
+        self._out_start = os.fstat(self._out_fd).st_size
+        self._err_start = os.fstat(self._err_fd).st_size
+        self._old_streams = sys.stdout, sys.stderr
+        _flush(sys.stdout)
+        _flush(sys.stderr)
         _CStdio.flush_all()
-        saved_out, saved_err = _dup_or_none(1), _dup_or_none(2)
-        os.dup2(out_fd, 1)
-        os.dup2(err_fd, 2)
+        self._saved_out, self._saved_err = _dup_or_none(1), _dup_or_none(2)
+        os.dup2(self._out_fd, 1)
+        os.dup2(self._err_fd, 2)
         # Line-buffered stand-ins on fds 1/2: prints reach the files at once (readable while the
         # step runs, in order with raw fd writes), even where sys.stdout is not fd 1 (pytest, notebooks).
-        sys.stdout = new_stdout = _stream_for_fd(1, old_stdout)
-        sys.stderr = new_stderr = _stream_for_fd(2, old_stderr)
+        self._new_streams = _stream_for_fd(1, sys.stdout), _stream_for_fd(2, sys.stderr)
+        sys.stdout, sys.stderr = self._new_streams
+
+    def stop(self) -> None:
+        """Flush everything into the files, restore fds and streams, and mirror the output."""
+        _flush(sys.stdout)
+        _flush(sys.stderr)
+        _CStdio.flush_all()
+        sys.stdout, sys.stderr = self._old_streams
+        for stream in self._new_streams:
+            stream.detach()
+        _restore(self._saved_out, 1)
+        _restore(self._saved_err, 2)
         try:
-            yield True
+            if self._mirror:
+                _mirror(self._out_fd, self._out_start, 1)
+                _mirror(self._err_fd, self._err_start, 2)
         finally:
-            _flush(sys.stdout)
-            _flush(sys.stderr)
-            _CStdio.flush_all()
-            sys.stdout, sys.stderr = old_stdout, old_stderr
-            new_stdout.detach()
-            new_stderr.detach()
-            _restore(saved_out, 1)
-            _restore(saved_err, 2)
-            try:
-                if mirror:
-                    _mirror(out_fd, out_start, 1)
-                    _mirror(err_fd, err_start, 2)
-            finally:
-                os.close(out_fd)
-                os.close(err_fd)
-    finally:
+            os.close(self._out_fd)
+            os.close(self._err_fd)
+
+
+def start_capture(out_path: str, err_path: str, mirror: bool = True) -> _FdCapture | None:
+    """Send fds 1 and 2 to ``out_path`` and ``err_path`` (appending) until ``stop()``.
+
+    Returns None (and captures nothing) when another thread's capture is open; raises OSError,
+    changing nothing, when a file cannot be opened."""
+    if not _claim():
+        return None
+    try:
+        return _FdCapture(out_path, err_path, mirror)
+    except BaseException:
         _release()
+        raise
+
+
+def stop_capture(capture: _FdCapture | None) -> None:
+    if capture is not None:
+        try:
+            capture.stop()
+        finally:
+            _release()
+
+
+@contextmanager
+def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterator[bool]:
+    """``start_capture`` … ``stop_capture`` around a block; yields whether output is captured."""
+    capture = start_capture(out_path, err_path, mirror)
+    try:
+        yield capture is not None
+    finally:
+        stop_capture(capture)
+
+
+def _warn_not_captured(key: str, run_id: str, exc: OSError) -> None:
+    print(
+        f'dagster: the output of "{key}" in run {run_id} is not captured to its compute log '
+        f"({exc.strerror or exc}: {exc.filename}); it goes to the console instead.",
+        file=sys.stderr,
+    )
 
 
 def _utf8_length(lead_byte: int) -> int:
@@ -258,25 +301,42 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def _watch_logs(self, pipeline_run: PipelineRun, step_key: str | None = None) -> Iterator[None]:
         key = self.get_key(pipeline_run, step_key)
         run_id = pipeline_run.run_id
-        with capture_output(
-            self.get_local_path(run_id, key, ComputeIOType.STDOUT),
-            self.get_local_path(run_id, key, ComputeIOType.STDERR),
-        ):
+        try:
+            capture = start_capture(
+                self.get_local_path(run_id, key, ComputeIOType.STDOUT),
+                self.get_local_path(run_id, key, ComputeIOType.STDERR),
+            )
+        except OSError as exc:  # a full disk or a broken directory must not fail the step itself
+            _warn_not_captured(key, run_id, exc)
+            capture = None
+        try:
             yield
+        finally:
+            stop_capture(capture)
 
     def on_watch_start(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
         directory = self._run_directory(pipeline_run.run_id)
-        if directory not in self._known_dirs:
-            os.makedirs(directory, exist_ok=True)
-            self._known_dirs.add(directory)
-        try:  # a marker left by an earlier attempt of this step
-            os.unlink(self._complete_path(pipeline_run.run_id, self.get_key(pipeline_run, step_key)))
+        complete_path = self._complete_path(pipeline_run.run_id, self.get_key(pipeline_run, step_key))
+        try:
+            if directory not in self._known_dirs:
+                os.makedirs(directory, exist_ok=True)
+                self._known_dirs.add(directory)
+            os.unlink(complete_path)  # a marker left by an earlier attempt of this step
         except FileNotFoundError:
+            pass
+        except OSError:  # reported by _watch_logs, which fails to open the files in there
             pass
 
     def on_watch_finish(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
         key = self.get_key(pipeline_run, step_key)
-        os.close(os.open(self._complete_path(pipeline_run.run_id, key), os.O_WRONLY | os.O_CREAT, 0o644))
+        try:
+            os.close(os.open(self._complete_path(pipeline_run.run_id, key), os.O_WRONLY | os.O_CREAT, 0o644))
+        except OSError as exc:
+            print(
+                f'dagster: cannot mark the compute log of "{key}" in run {pipeline_run.run_id} complete '
+                f"({exc.strerror or exc}: {exc.filename}).",
+                file=sys.stderr,
+            )
         with self._subscriptions_lock:
             subscriptions = list(self._subscriptions.get((pipeline_run.run_id, key), ()))
         for subscription in subscriptions:
