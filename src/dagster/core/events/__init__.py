@@ -17,7 +17,6 @@ attributes (duck-typed, provided by the execution contexts):
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any, NamedTuple
 
 from dagster import check
@@ -27,7 +26,7 @@ from dagster.core.definitions.events import (
     ExpectationResult,
     Materialization,
 )
-from dagster.serdes import register_serdes_alias, whitelist_for_serdes
+from dagster.serdes import whitelist_for_serdes
 from dagster.utils.error import SerializableErrorInfo
 
 from .data import (
@@ -46,6 +45,15 @@ from .data import (
     TypeCheckData,
     UserFailureData,
 )
+from .event_types import (
+    FAILURE_EVENTS,
+    LEGACY_ENGINE_EVENT_TYPE_VALUES,
+    PIPELINE_EVENTS,
+    STEP_EVENTS,
+    DagsterEventType,
+    StepKind,
+)
+from .legacy import _LegacyPipelineProcessData  # noqa: F401  (registers the legacy record readers)
 
 __all__ = [
     "DagsterEvent",
@@ -71,72 +79,6 @@ __all__ = [
     "get_step_output_event",
 ]
 
-
-@whitelist_for_serdes
-class DagsterEventType(Enum):
-    """What an event reports. Values equal names, and are what the event log stores."""
-
-    STEP_OUTPUT = "STEP_OUTPUT"
-    STEP_INPUT = "STEP_INPUT"
-    STEP_FAILURE = "STEP_FAILURE"
-    STEP_START = "STEP_START"
-    STEP_SUCCESS = "STEP_SUCCESS"
-    STEP_SKIPPED = "STEP_SKIPPED"
-    STEP_UP_FOR_RETRY = "STEP_UP_FOR_RETRY"
-    STEP_RESTARTED = "STEP_RESTARTED"
-    STEP_MATERIALIZATION = "STEP_MATERIALIZATION"
-    STEP_EXPECTATION_RESULT = "STEP_EXPECTATION_RESULT"
-    PIPELINE_INIT_FAILURE = "PIPELINE_INIT_FAILURE"
-    PIPELINE_START = "PIPELINE_START"
-    PIPELINE_SUCCESS = "PIPELINE_SUCCESS"
-    PIPELINE_FAILURE = "PIPELINE_FAILURE"
-    OBJECT_STORE_OPERATION = "OBJECT_STORE_OPERATION"
-    ENGINE_EVENT = "ENGINE_EVENT"
-
-
-@whitelist_for_serdes
-class StepKind(Enum):
-    """The kind of an execution step. Dagster 0.7 plans have one compute step per solid."""
-
-    COMPUTE = "COMPUTE"
-
-
-STEP_EVENTS = frozenset(
-    {
-        DagsterEventType.STEP_INPUT,
-        DagsterEventType.STEP_START,
-        DagsterEventType.STEP_OUTPUT,
-        DagsterEventType.STEP_FAILURE,
-        DagsterEventType.STEP_SUCCESS,
-        DagsterEventType.STEP_SKIPPED,
-        DagsterEventType.STEP_MATERIALIZATION,
-        DagsterEventType.STEP_EXPECTATION_RESULT,
-        DagsterEventType.OBJECT_STORE_OPERATION,
-        DagsterEventType.STEP_RESTARTED,
-        DagsterEventType.STEP_UP_FOR_RETRY,
-    }
-)
-
-FAILURE_EVENTS = frozenset(
-    {
-        DagsterEventType.PIPELINE_INIT_FAILURE,
-        DagsterEventType.PIPELINE_FAILURE,
-        DagsterEventType.STEP_FAILURE,
-    }
-)
-
-PIPELINE_EVENTS = frozenset(
-    {
-        DagsterEventType.PIPELINE_START,
-        DagsterEventType.PIPELINE_SUCCESS,
-        DagsterEventType.PIPELINE_FAILURE,
-    }
-)
-
-# Type values written by older Dagster versions, read back as engine events.
-LEGACY_ENGINE_EVENT_TYPE_VALUES = frozenset(
-    {"PIPELINE_PROCESS_START", "PIPELINE_PROCESS_STARTED", "PIPELINE_PROCESS_EXITED"}
-)
 
 _EVENT_TYPE_BY_VALUE: dict[str, DagsterEventType] = {member.value: member for member in DagsterEventType}
 _STEP_EVENT_VALUES = frozenset(member.value for member in STEP_EVENTS)
@@ -703,22 +645,3 @@ def get_step_output_event(
         ):
             return event
     return None
-
-
-class _LegacyPipelineProcessData(
-    NamedTuple("_LegacyPipelineProcessData", [("pipeline_name", Any), ("run_id", Any), ("process_id", Any)])
-):
-    """Reads the data of the legacy PIPELINE_PROCESS_* events as :class:`EngineEventData`."""
-
-    @classmethod
-    def __from_storage__(cls, stored: dict) -> EngineEventData:
-        entries = []
-        if stored.get("process_id") is not None:
-            entries.append(EventMetadataEntry.text(str(stored["process_id"]), "pid"))
-        if stored.get("run_id") is not None:
-            entries.append(EventMetadataEntry.text(str(stored["run_id"]), "run_id"))
-        return EngineEventData(metadata_entries=entries)
-
-
-for _legacy_tag in ("PipelineProcessStartData", "PipelineProcessStartedData", "PipelineProcessExitedData"):
-    register_serdes_alias(_legacy_tag, _LegacyPipelineProcessData)
