@@ -233,3 +233,29 @@ def test_sigkill_during_a_real_pipeline_run(tmp_path):
     logs = instance.compute_log_manager
     assert logs.read_logs_file(run_id, "slow.compute", ComputeIOType.STDOUT).data == "working on it\n"
     assert not logs.is_watch_completed(run_id, "slow.compute")
+
+
+def test_run_group_members_are_checked(tmp_path):
+    instance = DagsterInstance.ephemeral(str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    root = instance.create_run(pipeline_name="p", status=PipelineRunStatus.SUCCESS)
+    child = instance.create_run(
+        pipeline_name="p",
+        status=PipelineRunStatus.STARTED,
+        root_run_id=root.run_id,
+        parent_run_id=root.run_id,
+        tags={
+            PID_TAG: str(gone.pid),
+            HOST_TAG: HOST,
+            "dagster/root_run_id": root.run_id,
+            "dagster/parent_run_id": root.run_id,
+        },
+    )
+    root_run_id, runs = instance.get_run_group(child.run_id)
+    assert root_run_id == root.run_id
+    assert [(run.run_id, run.status) for run in runs] == [
+        (root.run_id, PipelineRunStatus.SUCCESS),
+        (child.run_id, PipelineRunStatus.FAILURE),
+    ]
+    assert instance.get_run_group("unknown") is None

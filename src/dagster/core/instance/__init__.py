@@ -303,7 +303,13 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         return self._run_storage.get_runs_count(filters)
 
     def get_run_group(self, run_id: str) -> tuple | None:
-        return self._run_storage.get_run_group(run_id)
+        group = self._run_storage.get_run_group(run_id)
+        if group is None:
+            return None
+        root_run_id, runs = group
+        return root_run_id, [
+            self._fail_if_process_dead(run) if run.status is _STARTED else run for run in runs
+        ]
 
     def get_run_tags(self) -> list:
         return self._run_storage.get_run_tags()
