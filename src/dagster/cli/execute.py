@@ -21,11 +21,15 @@ import click
 from dagster.cli.event_printer import EventPrinter
 
 QUIET_CONSOLE_LOGGER = {"console": {"config": {"log_level": "CRITICAL"}}}
+# The run tag a launcher reads to load the pipeline in another process (the handle's JSON).
+EXECUTION_TARGET_TAG = "dagster/execution_target"
 
 
-def run_config_for_cli(pipeline_def: Any, mode: str, environment_dict: dict) -> dict:
+def run_config_for_cli(
+    pipeline_def: Any, mode: str, environment_dict: dict, quiet_console: bool = True
+) -> dict:
     """``environment_dict`` with the console logger quieted when the user configured no loggers."""
-    if "loggers" in environment_dict:
+    if not quiet_console or "loggers" in environment_dict:
         return environment_dict
     if "console" not in pipeline_def.get_mode_definition(mode).loggers:
         return environment_dict

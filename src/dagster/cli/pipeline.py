@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -291,26 +292,37 @@ def execute_launch_command(
     instance: Any = None,
     echo: Callable[[str], Any] | None = None,
 ) -> Any:
-    """Create the run and launch it through ``instance.run_launcher``; returns the launched run."""
-    from dagster.cli.execute import create_run
+    """Create the run and launch it through ``instance.run_launcher``; returns the launched run.
+
+    The run carries the ``dagster/execution_target`` tag (the handle's JSON), so a launcher that runs
+    it in another process can load the pipeline.
+    """
+    from dagster.cli.errors import format_config_errors
+    from dagster.cli.execute import EXECUTION_TARGET_TAG, create_run
+    from dagster.core.errors import DagsterInvalidConfigError
 
     echo = echo or click.echo
     instance = instance or get_cli_instance()
-    if getattr(instance, "run_launcher", None) is None:
+    if instance.run_launcher is None:
         raise DagsterCliError(
-            "This instance has no run launcher. Add a `run_launcher:` section (module, class, config) "
-            "to $DAGSTER_HOME/dagster.yaml, or run the pipeline in this process with `dagster pipeline execute`."
+            "This instance has no run launcher. Add one to $DAGSTER_HOME/dagster.yaml, e.g. `run_launcher: "
+            "{module: dagster.core.launcher.subprocess_launcher, class: SubprocessRunLauncher}`, "
+            "or run the pipeline in this process with `dagster pipeline execute`."
         )
     handle = handle_for_pipeline_cli_args(cli_args)
     pipeline_def = handle.build_pipeline_definition()
-    environment_dict, _files = load_environment_files(env or [])
+    environment_dict, files = load_environment_files(env or [])
     target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
-    run = create_run(instance, target, tags or {})
-    launched = instance.launch_run(run.run_id) if hasattr(instance, "launch_run") else None
-    run = launched or run
+    target_tag = {EXECUTION_TARGET_TAG: json.dumps(handle.with_solid_subset(target.solid_subset).to_dict())}
+    try:
+        run = create_run(instance, target, dict(tags or {}, **target_tag))
+    except DagsterInvalidConfigError as exc:
+        raise DagsterCliError(format_config_errors(exc, files)) from exc
+    run = instance.launch_run(run.run_id)
     echo(
-        f"Launched run {run.run_id} of pipeline {run.pipeline_name} ({type(instance.run_launcher).__name__})."
+        f"Launched run {run.run_id} of pipeline {run.pipeline_name} with {type(instance.run_launcher).__name__}."
     )
+    echo("Follow it with `dagster run list`.")
     return run
 
 

@@ -1,6 +1,9 @@
 """Every `dagster pipeline` command on the tutorial, through click's CliRunner and as a real process."""
 
 import json
+import os
+import subprocess
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -8,7 +11,7 @@ from click.testing import CliRunner
 from dagster.cli import cli
 from dagster.core.instance import DagsterInstance
 
-from .helpers import assert_no_package_traceback, run_dagster
+from .helpers import DAGSTER_SCRIPT, assert_no_package_traceback, run_dagster
 
 TUTORIAL_PIPELINES = [
     "composition_pipeline",
@@ -382,10 +385,71 @@ def test_launch_without_run_launcher(tutorial_dir, dagster_home):
     result = CliRunner().invoke(cli, ["pipeline", "launch", "hello_world_pipeline"])
     assert result.exit_code == 1
     assert result.output.startswith(
-        "Error: This instance has no run launcher. Add a `run_launcher:` section (module, class, config) "
-        "to $DAGSTER_HOME/dagster.yaml"
+        "Error: This instance has no run launcher. Add one to $DAGSTER_HOME/dagster.yaml, e.g. `run_launcher: "
+        "{module: dagster.core.launcher.subprocess_launcher, class: SubprocessRunLauncher}`"
     )
     assert len(result.output.strip().splitlines()) == 1
     proc = run_dagster(["pipeline", "launch", "hello_world_pipeline"], tutorial_dir, dagster_home)
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: This instance has no run launcher.")
+    assert stored_runs(dagster_home) == []
+
+
+def test_launch_with_subprocess_launcher(tutorial_dir, dagster_home, tmp_path):
+    with open(os.path.join(dagster_home, "dagster.yaml"), "w") as handle:
+        handle.write(
+            "run_launcher:\n  module: dagster.core.launcher.subprocess_launcher\n  class: SubprocessRunLauncher\n"
+        )
+    report = tmp_path / "launched_report.csv"
+    override = tmp_path / "override.yaml"
+    override.write_text(f"solids:\n  write_report:\n    config:\n      report_path: {report}\n")
+    proc = run_dagster(
+        ["pipeline", "launch", "sales_csv_pipeline", "-e", "sales_csv.yaml", "-e", str(override)],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (run,) = stored_runs(dagster_home)
+    assert proc.stdout.startswith(
+        f"Launched run {run.run_id} of pipeline sales_csv_pipeline with SubprocessRunLauncher."
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        run = DagsterInstance.from_config(dagster_home).get_run_by_id(run.run_id)
+        if run.status.value in ("SUCCESS", "FAILURE"):
+            break
+        time.sleep(0.2)
+    assert run.status.value == "SUCCESS"
+    assert report.read_text().startswith("region,total_eur\n")
+    target = json.loads(run.tags["dagster/execution_target"])
+    assert target["data"]["repository_yaml"] == os.path.join(tutorial_dir, "repository.yaml")
+    assert target["data"]["pipeline_name"] == "sales_csv_pipeline"
+
+
+def test_colours_on_a_terminal(tutorial_dir, dagster_home):
+    import pty
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, DAGSTER_HOME=dagster_home)
+    process = subprocess.Popen(
+        [DAGSTER_SCRIPT, "pipeline", "execute", "hello_world_pipeline"],
+        cwd=tutorial_dir,
+        env=env,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=60) == 0
+    os.close(master)
+    output = b"".join(chunks).decode()
+    assert "\x1b[32m\x1b[1mOK    \x1b[0m" in output  # green, bold status
+    assert "SUCCESS" in output
