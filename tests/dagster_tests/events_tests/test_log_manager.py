@@ -17,7 +17,7 @@ from dagster.core.events import (
     StepSuccessData,
     UserFailureData,
 )
-from dagster.core.events.log import DagsterEventRecord, LogMessageRecord, construct_event_logger
+from dagster.core.events.log import DagsterEventRecord, LogMessageRecord, event_record_logger
 from dagster.core.log_manager import DagsterLogManager, coerce_valid_log_level
 from dagster.utils.error import SerializableErrorInfo
 
@@ -228,7 +228,7 @@ def test_dagster_event_passed_as_keyword_takes_the_event_path():
 
 def test_event_logger_turns_python_records_into_event_records():
     received = []
-    event_logger = construct_event_logger(received.append)
+    event_logger = event_record_logger(received.append)
     manager = DagsterLogManager("r", STEP_TAGS, [event_logger])
     manager.info("hello")
     manager.log_dagster_event(_step_event(DagsterEventType.STEP_START))

@@ -39,3 +39,32 @@ def test_json_file_logger_appends_lines(tmp_path):
     assert lines[0]["levelname"] == "WARNING" and lines[0]["name"] == "jf"
     assert lines[1]["dagster_event"]["__class__"] == "DagsterEvent"
     assert lines[1]["dagster_event"]["event_type_value"] == "PIPELINE_START"
+
+
+def test_construct_event_logger_is_a_logger_definition_for_modes():
+    from collections import defaultdict
+
+    from dagster import ModeDefinition, PipelineDefinition, execute_pipeline, lambda_solid
+    from dagster.core.events.log import EventRecord, construct_event_logger
+
+    events = defaultdict(list)
+
+    def callback(record):
+        assert isinstance(record, EventRecord)
+        if record.is_dagster_event:
+            events[record.dagster_event.event_type_value].append(record)
+
+    @lambda_solid
+    def noop():
+        return None
+
+    pipeline_def = PipelineDefinition(
+        name="callback_pipeline",
+        solid_defs=[noop],
+        mode_defs=[ModeDefinition(logger_defs={"callback": construct_event_logger(callback)})],
+    )
+    result = execute_pipeline(pipeline_def, {"loggers": {"callback": {}}})
+    assert result.success
+    assert len(events["PIPELINE_START"]) == 1 and len(events["PIPELINE_SUCCESS"]) == 1
+    assert len(events["STEP_SUCCESS"]) == 1
+    assert events["STEP_START"][0].step_key == "noop.compute"

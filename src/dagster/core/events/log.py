@@ -161,8 +161,21 @@ class EventRecordHandler(logging.Handler):
         self._callback(record_from_log_record(record))
 
 
-def construct_event_logger(event_record_callback: Callable[[EventRecord], Any]) -> logging.Logger:
+def event_record_logger(event_record_callback: Callable[[EventRecord], Any]) -> logging.Logger:
     """A DEBUG-level python logger whose every record goes to ``event_record_callback`` as an EventRecord."""
     logger = logging.Logger("dagster-event-logger", logging.DEBUG)
     logger.addHandler(EventRecordHandler(event_record_callback))
     return logger
+
+
+def construct_event_logger(event_record_callback: Callable[[EventRecord], Any]) -> Any:
+    """A ``LoggerDefinition`` (for ``ModeDefinition(logger_defs=...)``) that hands every record of a run
+    to ``event_record_callback`` as an :class:`EventRecord`. Select it in the run config with
+    ``loggers: {<key>: {}}``."""
+    from dagster.core.definitions.logger import LoggerDefinition
+
+    check.callable_param(event_record_callback, "event_record_callback")
+    return LoggerDefinition(
+        lambda _init_context: event_record_logger(event_record_callback),
+        description="Hands each event record of the run to a callback.",
+    )
