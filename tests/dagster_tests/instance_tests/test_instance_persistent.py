@@ -226,3 +226,68 @@ def test_upgrade_reports_each_storage(tmp_path):
     assert lines == ["Updating run storage...", "Updating event storage...", "Updating schedule storage..."]
     assert instance.get_run_by_id(run.run_id) == run
     assert PipelineRunStatus.NOT_STARTED == run.status
+
+
+def test_pipeline_run_read_back_in_a_fresh_process(tmp_path):
+    from dagster import Materialization, Output, execute_pipeline, pipeline, solid
+
+    @solid
+    def produce(context):
+        print("producing")
+        yield Materialization(label="table")
+        yield Output(2)
+
+    @solid
+    def consume(context, value):
+        os.write(2, b"consuming\n")
+        return value * 10
+
+    @pipeline
+    def produce_consume():
+        consume(produce())
+
+    instance = DagsterInstance.local_temp(str(tmp_path))
+    result = execute_pipeline(
+        produce_consume, environment_dict={"storage": {"filesystem": {}}}, instance=instance
+    )
+    assert result.success
+    in_process_types = [
+        record.dagster_event.event_type_value
+        for record in instance.all_logs(result.run_id)
+        if record.dagster_event
+    ]
+
+    seen = json.loads(
+        run_python(
+            """
+            import json, sys
+            from dagster.core.instance import DagsterInstance
+            from dagster.core.storage.compute_log_manager import ComputeIOType
+            from dagster.serdes import deserialize_json_to_dagster_namedtuple
+            instance = DagsterInstance.from_ref(deserialize_json_to_dagster_namedtuple(sys.argv[1]))
+            run_id = sys.argv[2]
+            run = instance.get_run_by_id(run_id)
+            stats = instance.get_run_stats(run_id)
+            logs = instance.compute_log_manager
+            print(json.dumps({
+                "status": run.status.value,
+                "pipeline": run.pipeline_name,
+                "has_snapshot": instance.has_pipeline_snapshot(run.pipeline_snapshot_id),
+                "types": [r.dagster_event.event_type_value for r in instance.all_logs(run_id) if r.dagster_event],
+                "stats": [stats.steps_succeeded, stats.steps_failed, stats.materializations],
+                "steps": [(s.step_key, s.status.value, len(s.materializations)) for s in instance.get_run_step_stats(run_id)],
+                "produce_out": logs.read_logs_file(run_id, "produce.compute", ComputeIOType.STDOUT).data,
+                "consume_err_has_line": "consuming" in logs.read_logs_file(run_id, "consume.compute", ComputeIOType.STDERR).data,
+            }))
+            """,
+            serialize_dagster_namedtuple(instance.get_ref()),
+            result.run_id,
+        ).stdout
+    )
+    assert seen["status"] == "SUCCESS" and seen["pipeline"] == "produce_consume" and seen["has_snapshot"]
+    assert seen["types"] == in_process_types
+    assert seen["types"][0] == "PIPELINE_START" and seen["types"][-1] == "PIPELINE_SUCCESS"
+    assert seen["stats"] == [2, 0, 1]
+    assert seen["steps"] == [["produce.compute", "SUCCESS", 1], ["consume.compute", "SUCCESS", 0]]
+    assert seen["produce_out"] == "producing\n"
+    assert seen["consume_err_has_line"]
