@@ -10,7 +10,12 @@ import pytest
 from dagster import check
 from dagster.core.events import StepOutputHandle
 from dagster.core.instance import DagsterInstance
-from dagster.core.storage.file_manager import FileHandle, LocalFileHandle, LocalFileManager
+from dagster.core.storage.file_manager import (
+    FileHandle,
+    LocalFileHandle,
+    LocalFileManager,
+    local_file_manager,
+)
 from dagster.core.storage.init import InitSystemStorageContext
 from dagster.core.storage.intermediates_manager import (
     InMemoryIntermediatesManager,
@@ -119,3 +124,32 @@ def test_local_file_manager_rejects_bad_arguments(tmp_path):
 def test_file_manager_for_instance(instance):
     manager = LocalFileManager.for_instance(instance, RUN_ID)
     assert manager.base_dir == instance.file_manager_directory(RUN_ID)
+
+
+def test_local_file_manager_context_manager_cleans_temp_copies(instance, tmp_path):
+    source = tmp_path / "source.bin"
+    source.write_bytes(b"foo")
+    with local_file_manager(instance, "0") as manager:
+        assert manager.base_dir == instance.file_manager_directory("0")
+        local_temp = manager.copy_handle_to_local_temp(LocalFileHandle(str(source)))
+        assert local_temp != str(source)
+        with open(local_temp, "rb") as copied:
+            assert copied.read() == b"foo"
+    assert not os.path.exists(local_temp)
+
+
+def test_solids_write_and_read_through_the_file_manager():
+    from dagster import solid
+    from dagster.utils.test import execute_solid
+
+    seen = {}
+
+    @solid
+    def write_file(context):
+        handle = context.file_manager.write_data(b"foo")
+        assert isinstance(handle, LocalFileHandle)
+        with context.file_manager.read(handle) as file_obj:
+            seen["data"] = file_obj.read()
+
+    assert execute_solid(write_file).success
+    assert seen["data"] == b"foo"

@@ -17,9 +17,6 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from dagster import check
-from dagster.config.field import Field
-from dagster.config.source import StringSource
-from dagster.core.definitions.resource import resource
 
 
 class FileHandle(ABC):
@@ -155,10 +152,11 @@ class LocalFileManager(FileManager):
             self._temp_dir = None
 
 
-@resource(config={"base_dir": Field(StringSource, is_required=False)})
-def local_file_manager(init_context: Any) -> LocalFileManager:
-    """A resource: a :class:`LocalFileManager` under ``base_dir`` (default: a temp dir per run)."""
-    base_dir = init_context.resource_config.get("base_dir") if init_context.resource_config else None
-    if base_dir is None:
-        base_dir = os.path.join(tempfile.gettempdir(), "dagster-file-manager", init_context.run_id)
-    return LocalFileManager(base_dir)
+@contextmanager
+def local_file_manager(instance: Any, run_id: str) -> Iterator[LocalFileManager]:
+    """The file manager of run ``run_id`` of ``instance``; its local temp copies are removed on exit."""
+    manager = LocalFileManager.for_instance(instance, run_id)
+    try:
+        yield manager
+    finally:
+        manager.delete_local_temp()
