@@ -296,3 +296,24 @@ def test_subscribe_with_an_observer_object(tmp_path):
     observer = Observer()
     manager.observable("run-1", "obs", ERR).subscribe(observer)
     assert observer.chunks == ["to stderr\n"] and observer.done
+
+
+FIXTURE_HOME = os.path.join(
+    os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures", "dagster-0.7.16-home"
+)
+
+
+@pytest.mark.skipif(
+    not os.path.isdir(FIXTURE_HOME), reason="the Dagster 0.7.16 fixture home is beside the repo"
+)
+def test_reads_compute_logs_written_by_dagster_0_7(tmp_path):
+    import shutil
+
+    shutil.copytree(os.path.join(FIXTURE_HOME, "storage"), tmp_path / "storage")
+    manager = LocalComputeLogManager(str(tmp_path / "storage"))
+    run_id = "323c7a7a-8661-4047-a22e-d810f111f3e1"
+    assert manager.read_logs_file(run_id, "extract.compute", OUT).data == "extracting 4 rows\n"
+    assert manager.read_logs_file(run_id, "transform.compute", ERR).data == "transforming\n"
+    assert manager.is_watch_completed(run_id, "load.compute")
+    failed = manager.read_logs_file("1b28093c-2df8-4b5f-b830-036220a9564b", "explode.compute", ERR).data
+    assert 'raise ValueError("fixture failure")' in failed
