@@ -61,19 +61,17 @@ def instance_migrate_command() -> None:
 
 
 def schema_versions(instance: Any) -> str:
-    """The Alembic revision of the instance's SQL run and event log storages, for display."""
-    from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
-    from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
-    from dagster.core.storage.sql import current_revision
-
+    """The schema revision of each of the instance's storages, for display (storages in memory have none)."""
     parts = []
-    for label, storage, sql_cls in (
-        ("runs", instance.run_storage, SqlRunStorage),
-        ("event logs", instance.event_storage, SqlEventLogStorage),
+    for label, storage in (
+        ("runs", instance.run_storage),
+        ("event logs", instance.event_storage),
+        ("schedules", instance.schedule_storage),
     ):
-        if isinstance(storage, sql_cls):
-            with storage.connect() as conn:
-                parts.append(f"{label} {current_revision(conn) or 'none'}")
+        if storage is None:
+            continue
+        if hasattr(storage, "schema_revision"):
+            parts.append(f"{label} {storage.schema_revision() or 'none (new)'}")
         else:
             parts.append(f"{label} n/a ({type(storage).__name__} has no schema)")
     return ", ".join(parts)

@@ -1,5 +1,10 @@
 """`dagster run` and `dagster instance` through CliRunner and as real processes."""
 
+import json
+import os
+import shutil
+
+import pytest
 from click.testing import CliRunner
 
 from dagster.cli import cli
@@ -117,3 +122,46 @@ def test_instance_migrate_needs_dagster_home(tutorial_dir, monkeypatch):
     result = CliRunner().invoke(cli, ["instance", "migrate"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: $DAGSTER_HOME is not set")
+
+
+FIXTURE_HOME = os.path.join("/work/shared/fixtures", "dagster-0.7.16-home")
+FIXTURE_MANIFEST = FIXTURE_HOME + ".manifest.json"
+
+
+@pytest.mark.skipif(
+    not os.path.isdir(FIXTURE_HOME), reason="the Dagster 0.7.16 home fixture is not on this machine"
+)
+def test_migrate_a_dagster_0_7_home(tutorial_dir, tmp_path):
+    home = str(tmp_path / "old_home")
+    shutil.copytree(FIXTURE_HOME, home)
+    with open(FIXTURE_MANIFEST) as handle:
+        manifest = json.load(handle)
+
+    before = run_dagster(["run", "list"], tutorial_dir, home)
+    assert before.returncode == 1
+    assert len(before.stderr.strip().splitlines()) == 1
+    assert "Run `dagster instance migrate` to upgrade it." in before.stderr
+
+    migrated = run_dagster(["instance", "migrate"], tutorial_dir, home)
+    assert migrated.returncode == 0, migrated.stderr
+    versions = [line for line in migrated.stdout.splitlines() if line.startswith("Schema version")]
+    assert len(versions) == 2 and versions[0] != versions[1]
+
+    listed = run_dagster(["run", "list"], tutorial_dir, home)
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(
+        line[len("Run: ") :] for line in listed.stdout.splitlines() if line.startswith("Run: ")
+    ) == sorted(entry["run_id"] for entry in manifest)
+    again = run_dagster(["instance", "migrate"], tutorial_dir, home)
+    assert again.returncode == 0, again.stderr
+    versions_again = [line for line in again.stdout.splitlines() if line.startswith("Schema version")]
+    assert (
+        versions_again[0].split(":", 1)[1]
+        == versions_again[1].split(":", 1)[1]
+        == versions[1].split(":", 1)[1]
+    )
+
+    # New runs go next to the old ones.
+    new_run = run_dagster(["pipeline", "execute", "hello_world_pipeline"], tutorial_dir, home)
+    assert new_run.returncode == 0, new_run.stderr
+    assert len(DagsterInstance.from_config(home).get_runs()) == len(manifest) + 1
