@@ -33,6 +33,9 @@ _ENTRY_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Per composite definition: the Shape of its children's entries.
 _CHILDREN_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
+# The ``outputs`` field by (output name, materialization schema) pairs: most solids share one.
+_OUTPUTS_CACHE: dict[tuple, Field] = {}
+
 _EMPTY_SHAPE_FIELD = None
 
 
@@ -199,15 +202,15 @@ def _inputs_field(solid_def: Any, configurable_inputs: frozenset) -> Field | Non
 
 
 def _outputs_field(solid_def: Any) -> Field | None:
-    fields = {}
-    for output_def in solid_def.output_defs:
-        materialization = output_def.dagster_type.output_materialization_config
-        if materialization is not None:
-            fields[output_def.name] = Field(materialization.schema_type, is_required=False)
-    if not fields:
+    schemas = tuple(
+        (output_def.name, output_def.dagster_type.output_materialization_config.schema_type)
+        for output_def in solid_def.output_defs
+        if output_def.dagster_type.output_materialization_config is not None
+    )
+    if not schemas:
         return None
-    return Field(Array(Shape(fields)), is_required=False)
-
-
-def solid_has_config_entry(solid_def: Any, configurable_inputs: frozenset = frozenset()) -> bool:
-    return solid_entry_field(solid_def, configurable_inputs) is not None
+    field = _OUTPUTS_CACHE.get(schemas)
+    if field is None:
+        shape = Shape({name: Field(schema, is_required=False) for name, schema in schemas})
+        field = _OUTPUTS_CACHE[schemas] = Field(Array(shape), is_required=False)
+    return field
