@@ -8,8 +8,9 @@ import pickle
 
 import pytest
 
+from dagster import check
 from dagster.core.definitions.system_storage import SystemStorageDefinition
-from dagster.core.errors import DagsterInvalidDefinitionError, DagsterStepOutputNotFoundError
+from dagster.core.errors import DagsterStepOutputNotFoundError
 from dagster.core.events import ObjectStoreOperationType, StepOutputHandle
 from dagster.core.storage.intermediate_store import IntermediateStore, build_fs_intermediate_store
 from dagster.core.storage.intermediates_manager import (
@@ -140,9 +141,13 @@ def test_type_storage_plugin_is_applied(tmp_path):
     read = manager.get_intermediate(None, shout, HANDLE)
     assert isinstance(read, ObjectStoreOperation)
     assert read.obj == "HI!"
+    # The store itself hands back what the plugin returned.
+    assert (
+        manager.intermediate_store.get_value(None, shout, ["intermediates", "a.compute", "result"]) == "HI!"
+    )
 
     list_of_shout = resolve_dagster_type(List[shout])
-    with pytest.raises(DagsterInvalidDefinitionError, match="plugins are not applied"):
+    with pytest.raises(check.NotImplementedCheckError, match="plugins are not applied"):
         manager.set_intermediate(None, list_of_shout, StepOutputHandle("b.compute"), ["x"])
 
 
@@ -181,8 +186,9 @@ def test_intermediate_store_step_output_helpers(tmp_path):
     store.set_value([1, 2], None, resolve_dagster_type(list), paths)
     assert store.has_intermediate(None, "s.compute", "out")
     assert store.get_intermediate(None, "s.compute", list, "out").obj == [1, 2]
-    store.rm_intermediate(None, "s.compute", "out")
+    assert store.rm_intermediate(None, "s.compute", "out") is None
     assert not store.has_intermediate(None, "s.compute", "out")
+    assert store.rm_object(None, ["never", "stored"]) is None
 
 
 def test_filesystem_object_store_rm_and_uri(tmp_path):
@@ -194,3 +200,36 @@ def test_filesystem_object_store_rm_and_uri(tmp_path):
     assert not store.has_object(key)
     with pytest.raises(FileNotFoundError, match="nothing is stored there"):
         store.cp_object(key, key + "2")
+
+
+class ShoutingStrategy(SerializationStrategy):
+    """Writes text upper-cased, reads it back lower-cased: proves the type's strategy is used."""
+
+    def serialize(self, value, write_file_obj):
+        write_file_obj.write(value.upper().encode("utf-8"))
+
+    def deserialize(self, read_file_obj):
+        return read_file_obj.read().decode("utf-8").lower()
+
+
+def test_store_with_a_run_context_and_instance_directories():
+    from dagster.core.instance import DagsterInstance
+    from dagster.core.types.dagster_type import Bool, create_any_type
+    from dagster.utils.test import yield_empty_pipeline_context
+
+    instance = DagsterInstance.ephemeral()
+    store = build_fs_intermediate_store(instance.intermediates_directory, run_id=RUN)
+    quiet = create_any_type("QuietString", serialization_strategy=ShoutingStrategy("shouting"))
+    with yield_empty_pipeline_context(run_id=RUN, instance=instance) as context:
+        store.set_object(True, context, Bool, ["true"])
+        assert store.has_object(context, ["true"])
+        assert store.get_object(context, Bool, ["true"]).obj is True
+        assert store.uri_for_paths(["true"]).startswith("file:///")
+        assert store.rm_object(context, ["true"]) is None
+
+        store.set_object("foo", context, quiet, ["foo"])
+        with open(os.path.join(store.root, "foo"), "rb") as stored:
+            assert stored.read() == b"FOO"
+        assert store.get_object(context, quiet, ["foo"]).obj == "foo"
+        store.set_object(["a", "b"], context, resolve_dagster_type(List[quiet]), ["list"])
+        assert store.get_object(context, resolve_dagster_type(List[quiet]), ["list"]).obj == ["a", "b"]

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from dagster import check
-from dagster.core.events.data import ObjectStoreOperationType
 from dagster.core.storage.object_store import (
     FilesystemObjectStore,
     InMemoryObjectStore,
@@ -68,8 +67,9 @@ class IntermediateStore:
     def has_object(self, context: Any, paths: list[str]) -> bool:
         return self.object_store.has_object(self.key_for_paths(paths))
 
-    def rm_object(self, context: Any, paths: list[str]) -> ObjectStoreOperation:
-        return self.object_store.rm_object(self.key_for_paths(paths))
+    def rm_object(self, context: Any, paths: list[str]) -> None:
+        """Remove the object at ``paths`` (nothing happens if there is none)."""
+        self.object_store.rm_object(self.key_for_paths(paths))
 
     def copy_object_from_run(self, context: Any, run_id: str, paths: list[str]) -> ObjectStoreOperation:
         """Copy the object at ``paths`` of run ``run_id`` into this run."""
@@ -89,7 +89,8 @@ class IntermediateStore:
 
     # -- typed values (what intermediates managers call) ------------------------------------------
 
-    def set_value(self, obj: Any, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+    def set_value(self, obj: Any, context: Any, dagster_type: Any, paths: list[str]) -> Any:
+        """Store ``obj`` through the type's storage plugin if it has one, else its serialization strategy."""
         registry = self.type_storage_plugin_registry
         if len(registry) and registry.is_registered(dagster_type):
             return registry.get(dagster_type.key).set_object(self, obj, context, dagster_type, paths)
@@ -97,18 +98,11 @@ class IntermediateStore:
             registry.check_for_unsupported_composite_overrides(dagster_type)
         return self.set_object(obj, context, dagster_type, paths)
 
-    def get_value(self, context: Any, dagster_type: Any, paths: list[str]) -> ObjectStoreOperation:
+    def get_value(self, context: Any, dagster_type: Any, paths: list[str]) -> Any:
+        """The ObjectStoreOperation that read the value, or what the type's storage plugin returned."""
         registry = self.type_storage_plugin_registry
         if len(registry) and registry.is_registered(dagster_type):
-            result = registry.get(dagster_type.key).get_object(self, context, dagster_type, paths)
-            if isinstance(result, ObjectStoreOperation):
-                return result
-            return ObjectStoreOperation(
-                ObjectStoreOperationType.GET_OBJECT,
-                self.key_for_paths(paths),
-                obj=result,
-                object_store_name=self.object_store.name,
-            )
+            return registry.get(dagster_type.key).get_object(self, context, dagster_type, paths)
         if len(registry):
             registry.check_for_unsupported_composite_overrides(dagster_type)
         return self.get_object(context, dagster_type, paths)
@@ -121,7 +115,7 @@ class IntermediateStore:
 
     def get_intermediate(
         self, context: Any, step_key: str, dagster_type: Any = None, output_name: str = "result"
-    ) -> ObjectStoreOperation:
+    ) -> Any:
         """Read the stored output ``output_name`` of ``step_key`` (``dagster_type`` as a solid would give it)."""
         from dagster.core.types.dagster_type import resolve_dagster_type
 
@@ -132,10 +126,8 @@ class IntermediateStore:
     def has_intermediate(self, context: Any, step_key: str, output_name: str = "result") -> bool:
         return self.has_object(context, self.paths_for_intermediate(step_key, output_name))
 
-    def rm_intermediate(
-        self, context: Any, step_key: str, output_name: str = "result"
-    ) -> ObjectStoreOperation:
-        return self.rm_object(context, self.paths_for_intermediate(step_key, output_name))
+    def rm_intermediate(self, context: Any, step_key: str, output_name: str = "result") -> None:
+        self.rm_object(context, self.paths_for_intermediate(step_key, output_name))
 
 
 def build_fs_intermediate_store(

@@ -13,7 +13,7 @@ from typing import Any
 
 from dagster import check
 from dagster.core.errors import DagsterStepOutputNotFoundError
-from dagster.core.events.data import StepOutputHandle
+from dagster.core.events.data import ObjectStoreOperationType, StepOutputHandle
 from dagster.core.storage.intermediate_store import IntermediateStore
 from dagster.core.storage.object_store import ObjectStoreOperation
 
@@ -139,10 +139,20 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
     def get_intermediate(
         self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
     ) -> ObjectStoreOperation:
+        store = self.intermediate_store
         paths = _paths(step_output_handle)
-        if not self.intermediate_store.has_object(context, paths):
-            raise _not_found(step_output_handle, self.intermediate_store.uri_for_paths(paths))
-        return self.intermediate_store.get_value(context, _type_or_any(dagster_type), paths)
+        if not store.has_object(context, paths):
+            raise _not_found(step_output_handle, store.uri_for_paths(paths))
+        result = store.get_value(context, _type_or_any(dagster_type), paths)
+        if isinstance(result, ObjectStoreOperation):
+            return result
+        # A type storage plugin returned the value itself.
+        return ObjectStoreOperation(
+            ObjectStoreOperationType.GET_OBJECT,
+            store.key_for_paths(paths),
+            obj=result,
+            object_store_name=store.object_store.name,
+        )
 
     def set_intermediate(
         self,
@@ -151,8 +161,18 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         step_output_handle: StepOutputHandle | None = None,
         value: Any = None,
     ) -> ObjectStoreOperation:
+        store = self.intermediate_store
         paths = _paths(step_output_handle)
-        return self.intermediate_store.set_value(value, context, _type_or_any(dagster_type), paths)
+        result = store.set_value(value, context, _type_or_any(dagster_type), paths)
+        if isinstance(result, ObjectStoreOperation):
+            return result
+        # A type storage plugin stored the value itself.
+        return ObjectStoreOperation(
+            ObjectStoreOperationType.SET_OBJECT,
+            store.key_for_paths(paths),
+            obj=value,
+            object_store_name=store.object_store.name,
+        )
 
     def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
         return self.intermediate_store.has_object(context, _paths(step_output_handle))

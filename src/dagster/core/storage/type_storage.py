@@ -39,6 +39,11 @@ class TypeStoragePlugin(ABC):
     def get_object(cls, intermediate_store: Any, context: Any, dagster_type: Any, paths: list[str]) -> Any:
         """Load the value (or an ObjectStoreOperation carrying it)."""
 
+    @classmethod
+    def required_resource_keys(cls) -> frozenset:
+        """Resources the plugin reads from ``context.resources`` (the steps using it get them)."""
+        return frozenset()
+
 
 class TypeStoragePluginRegistry:
     """The plugin to use for each Dagster type (by key) in one run."""
@@ -69,7 +74,7 @@ class TypeStoragePluginRegistry:
         """Refuse a plugin on a type nested in a list or nullable type: the container is stored whole."""
         for inner in getattr(dagster_type, "inner_types", []):
             if self.is_registered(inner):
-                raise DagsterInvalidDefinitionError(
+                raise check.NotImplementedCheckError(
                     f'Dagster type "{dagster_type.display_name}" contains "{inner.display_name}", which has '
                     f"a storage plugin ({self._plugins[inner.key].__name__}); plugins are not applied to "
                     "values nested in a List or Optional type. Store the values one per output instead."
