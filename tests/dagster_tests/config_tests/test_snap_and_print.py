@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import json
+import os
 
 from dagster import Enum, EnumValue, Field, Noneable, Permissive, ScalarUnion, Selector, Shape, StringSource
 from dagster.config.config_type import ConfigIntInstance, ConfigScalarKind, ConfigTypeKind
@@ -15,7 +17,7 @@ from dagster.config.snap import (
     build_config_schema_snapshot,
     snap_from_config_type,
 )
-from dagster.serdes import deserialize_json_to_dagster_namedtuple, serialize_dagster_namedtuple
+from dagster.serdes import deserialize_json_to_dagster_namedtuple, serialize_dagster_namedtuple, unpack_value
 
 
 def roundtrip(record):
@@ -134,3 +136,25 @@ def test_print_multi_line_nested():
             "}",
         ]
     )
+
+
+# The config_schema_snapshot part of a pipeline snapshot stored by Dagster 0.7.16 (taken from the
+# runs.db of a real 0.7.16 DAGSTER_HOME).
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "config_schema_snapshot_0_7_16.json")
+
+
+def test_reads_config_snapshots_stored_by_dagster_0_7():
+    with open(FIXTURE, encoding="utf8") as handle:
+        stored = json.load(handle)
+    schema = unpack_value(stored)
+    assert isinstance(schema, ConfigSchemaSnapshot)
+    assert len(schema.all_config_snaps_by_key) == len(stored["all_config_snaps_by_key"])
+    int_snap = schema.get_config_snap("Int")
+    assert int_snap.kind == ConfigTypeKind.SCALAR and int_snap.scalar_kind == ConfigScalarKind.INT
+    for snap in schema.all_config_snaps_by_key.values():
+        assert isinstance(snap, ConfigTypeSnap)
+        for field in snap.fields or []:
+            assert isinstance(field, ConfigFieldSnap)
+            assert schema.has_config_snap(field.type_key)
+    # and it serializes back to what was stored
+    assert json.loads(serialize_dagster_namedtuple(schema)) == stored
