@@ -106,8 +106,8 @@ def test_listing_marks_dead_runs_and_respects_status_filter(tmp_path):
     os.waitid(
         os.P_PID, child.pid, os.WEXITED | os.WNOWAIT
     )  # dead but not reaped: a zombie, which counts as gone
-    started = instance.get_runs(PipelineRunsFilter(status=PipelineRunStatus.STARTED))
-    assert started == []
+    assert instance.get_runs(PipelineRunsFilter(status=PipelineRunStatus.STARTED), limit=1) == []
+    assert instance.get_runs_count(PipelineRunsFilter(status=PipelineRunStatus.STARTED)) == 0
     (run,) = instance.get_runs()
     assert run.run_id == run_id and run.status == PipelineRunStatus.FAILURE
     assert instance.all_logs(run_id)[2].message == (
@@ -145,7 +145,10 @@ def test_recycled_pid_is_detected_and_live_process_is_not(tmp_path):
         )
         legacy = instance.create_run(pipeline_name="p", status=PipelineRunStatus.STARTED)
         assert instance.get_run_by_id(alive.run_id).status == PipelineRunStatus.STARTED
-        assert instance.get_run_by_id(recycled.run_id).status == PipelineRunStatus.FAILURE
+        # a query for failed runs finds the dead one before anything else has read it
+        assert instance.get_runs_count(PipelineRunsFilter(status=PipelineRunStatus.FAILURE)) == 1
+        (failed,) = instance.get_runs(PipelineRunsFilter(status=PipelineRunStatus.FAILURE))
+        assert failed.run_id == recycled.run_id
         assert instance.all_logs(recycled.run_id)[0].message.endswith(
             "and its pid now belongs to another process."
         )

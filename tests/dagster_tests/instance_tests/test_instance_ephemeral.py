@@ -87,3 +87,9 @@ def test_launch_without_launcher():
     run = instance.create_run(pipeline_name="p")
     with pytest.raises(DagsterInvariantViolationError, match="run_launcher"):
         instance.launch_run(run.run_id)
+
+
+def test_ephemeral_upgrade_has_nothing_to_do():
+    lines = []
+    DagsterInstance.ephemeral().upgrade(lines.append)
+    assert lines == []

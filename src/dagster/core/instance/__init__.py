@@ -45,6 +45,7 @@ __all__ = ["DagsterInstance", "InstanceRef", "InstanceType"]
 
 _PIPELINE_EVENT_TYPES = frozenset({"PIPELINE_START", "PIPELINE_SUCCESS", "PIPELINE_FAILURE"})
 _STARTED = PipelineRunStatus.STARTED
+_SWEPT_STATUSES = (PipelineRunStatus.STARTED, PipelineRunStatus.FAILURE)
 _PROCESS_TAGS = (PID_TAG, HOST_TAG, PID_START_TAG)
 
 _process_temp_dir: str | None = None
@@ -261,14 +262,16 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
     # ---------------------------------------------------------------------------------- lifecycle
 
     def upgrade(self, print_fn: Callable[[str], Any] = lambda _: None) -> None:
-        """Bring the run, event log and schedule storages to the current schema."""
-        print_fn("Updating run storage...")
-        self._run_storage.upgrade()
-        print_fn("Updating event storage...")
-        self._event_storage.upgrade()
-        if self.schedule_storage is not None and hasattr(self.schedule_storage, "upgrade"):
-            print_fn("Updating schedule storage...")
-            self.schedule_storage.upgrade()
+        """Bring the run, event log and schedule storages to the current schema (storages without
+        a schema, such as in-memory ones, are skipped)."""
+        for name, storage in (
+            ("run", self._run_storage),
+            ("event", self._event_storage),
+            ("schedule", self.schedule_storage),
+        ):
+            if hasattr(storage, "upgrade"):
+                print_fn(f"Updating {name} storage...")
+                storage.upgrade()
 
     def dispose(self) -> None:
         self._run_storage.dispose()
@@ -292,15 +295,22 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         return run
 
     def get_runs(self, filters: Any = None, cursor: str | None = None, limit: int | None = None) -> list:
+        self._sweep_dead_runs_for(filters)
         runs = self._run_storage.get_runs(filters, cursor, limit)
         if any(run.status is _STARTED for run in runs):
             runs = [self._fail_if_process_dead(run) if run.status is _STARTED else run for run in runs]
-            if filters is not None and filters.status is not None:
-                runs = [run for run in runs if run.status == filters.status]
         return runs
 
     def get_runs_count(self, filters: Any = None) -> int:
+        self._sweep_dead_runs_for(filters)
         return self._run_storage.get_runs_count(filters)
+
+    def _sweep_dead_runs_for(self, filters: Any) -> None:
+        """Before a query by status STARTED or FAILURE, fail the matching STARTED runs whose process
+        is gone, so that the query sees their true status (and pages and counts stay right)."""
+        if filters is not None and filters.status in _SWEPT_STATUSES:
+            for run in self._run_storage.get_runs(filters._replace(status=_STARTED)):
+                self._fail_if_process_dead(run)
 
     def get_run_group(self, run_id: str) -> tuple | None:
         group = self._run_storage.get_run_group(run_id)
