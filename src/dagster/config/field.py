@@ -110,8 +110,13 @@ def _resolve(spec: typing.Any, original_root: typing.Any, stack: list[str]) -> C
         return Array(_resolve_or_raise(spec[0], original_root, stack))
     if spec is list:
         return Array(ConfigAnyInstance)
+    where = f" at :{':'.join(stack)}" if stack else ""
+    if isinstance(spec, type) and issubclass(spec, ConfigType):
+        raise DagsterInvalidDefinitionError(
+            f"The config type class {spec.__name__} was passed{where} where a config type is expected: "
+            f"pass an instance instead (e.g. {spec.__name__}(...)), or a python type such as int or str."
+        )
     if _is_dagster_type(spec):
-        where = f" at :{':'.join(stack)}" if stack else ""
         raise DagsterInvalidDefinitionError(
             f"You have passed a Dagster runtime type ({_describe(spec)}){where} where a config schema is "
             "expected. Config types and Dagster types are separate systems: use a config type such as "

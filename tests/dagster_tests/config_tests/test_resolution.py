@@ -175,3 +175,16 @@ def test_check_user_facing_opt_config_param():
         check_user_facing_opt_config_param(DagsterType, "config")
     with pytest.raises(DagsterInvalidConfigDefinitionError):
         check_user_facing_opt_config_param({"a": None}, "config")
+
+
+def test_config_type_classes_are_rejected_with_a_hint():
+    from dagster.config.config_type import Int as IntConfigClass
+
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match=r"The config type class Int was passed at :a where"
+    ):
+        resolve_to_config_type({"a": IntConfigClass})
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match=r"pass an instance instead \(e.g. Shape\(...\)\)"
+    ):
+        Field(Shape)
