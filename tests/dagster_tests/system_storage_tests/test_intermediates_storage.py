@@ -154,14 +154,20 @@ def test_type_storage_plugin_is_applied(tmp_path):
 def test_registry_picks_compatible_plugin():
     shout = DagsterType(lambda _, value: True, name="Shout", auto_plugins=[UpperCaseFilePlugin])
 
-    class Pipeline:
-        def all_dagster_types(self):
-            return [shout, resolve_dagster_type(int)]
+    from dagster import OutputDefinition, pipeline, solid
+
+    @solid(output_defs=[OutputDefinition(shout)])
+    def speak(_context):
+        return "hi"
+
+    @pipeline
+    def speaking():
+        speak()
 
     fs_def = SystemStorageDefinition("filesystem", True, set())
     mem_def = SystemStorageDefinition("in_memory", False, set())
-    assert construct_type_storage_plugin_registry(Pipeline(), fs_def).is_registered(shout)
-    assert not construct_type_storage_plugin_registry(Pipeline(), mem_def).is_registered(shout)
+    assert construct_type_storage_plugin_registry(speaking, fs_def).is_registered(shout)
+    assert not construct_type_storage_plugin_registry(speaking, mem_def).is_registered(shout)
 
 
 def test_in_memory_object_store_behind_an_intermediate_store():
@@ -233,3 +239,21 @@ def test_store_with_a_run_context_and_instance_directories():
         assert store.get_object(context, quiet, ["foo"]).obj == "foo"
         store.set_object(["a", "b"], context, resolve_dagster_type(List[quiet]), ["list"])
         assert store.get_object(context, resolve_dagster_type(List[quiet]), ["list"]).obj == ["a", "b"]
+
+
+class NeedsDbPlugin(UpperCaseFilePlugin):
+    @classmethod
+    def required_resource_keys(cls):
+        return {"db"}
+
+
+def test_plugin_resource_keys_follow_the_storage():
+    from dagster.core.storage.type_storage import type_storage_plugin_resource_keys
+
+    needs_db = DagsterType(lambda _, value: True, name="NeedsDb", auto_plugins=[NeedsDbPlugin])
+    fs_def = SystemStorageDefinition("filesystem", True, set())
+    mem_def = SystemStorageDefinition("in_memory", False, set())
+    assert type_storage_plugin_resource_keys(needs_db, fs_def) == {"db"}
+    assert type_storage_plugin_resource_keys(needs_db, mem_def) == frozenset()
+    assert type_storage_plugin_resource_keys(resolve_dagster_type(int), fs_def) == frozenset()
+    assert UpperCaseFilePlugin.required_resource_keys() == frozenset()

@@ -84,14 +84,29 @@ class TypeStoragePluginRegistry:
         return len(self._plugins)
 
 
+def plugin_for_storage(dagster_type: Any, system_storage_def: Any) -> type | None:
+    """The first of ``dagster_type``'s ``auto_plugins`` compatible with ``system_storage_def``, or None."""
+    for plugin in dagster_type.auto_plugins:
+        if plugin.compatible_with_storage_def(system_storage_def):
+            return plugin
+    return None
+
+
+def type_storage_plugin_resource_keys(dagster_type: Any, system_storage_def: Any) -> frozenset:
+    """The resource keys that storing ``dagster_type`` needs in ``system_storage_def`` (its plugin's)."""
+    if not dagster_type.auto_plugins:
+        return frozenset()
+    plugin = plugin_for_storage(dagster_type, system_storage_def)
+    return frozenset(plugin.required_resource_keys()) if plugin is not None else frozenset()
+
+
 def construct_type_storage_plugin_registry(
     pipeline_def: Any, system_storage_def: Any
 ) -> TypeStoragePluginRegistry:
     """The registry for a run of ``pipeline_def`` with ``system_storage_def``."""
     types_to_register = []
     for dagster_type in pipeline_def.all_dagster_types():
-        for plugin in dagster_type.auto_plugins:
-            if plugin.compatible_with_storage_def(system_storage_def):
-                types_to_register.append((dagster_type, plugin))
-                break
+        plugin = plugin_for_storage(dagster_type, system_storage_def) if dagster_type.auto_plugins else None
+        if plugin is not None:
+            types_to_register.append((dagster_type, plugin))
     return TypeStoragePluginRegistry(types_to_register)
