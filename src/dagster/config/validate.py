@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from dagster.config import errors as E
 from dagster.config.config_type import ConfigScalarKind, ConfigType, ConfigTypeKind, ScalarUnion
-from dagster.config.errors import EvaluationError, PostProcessingError
+from dagster.config.errors import EvaluationError
 from dagster.config.field import FIELD_NO_DEFAULT_PROVIDED, Field, resolve_to_config_type
 
 
@@ -55,10 +55,9 @@ class _Context:
 
 # A path is a linked list of (parent, step) pairs, root = None: O(1) per step on the hot path,
 # flattened to a tuple only when an error is reported.
-_Path = "tuple | None"
+_Path = tuple | None
 _Evaluator = Callable[[_Context, Any, Any], Any]
 _COMPILED: dict[ConfigType, _Evaluator] = {}
-_MISSING = object()
 
 
 def _flatten(path: _Path) -> tuple:
@@ -341,7 +340,7 @@ def _compile_scalar_union(config_type: Any) -> _Evaluator:
                 return result
         try:
             return hook(result)
-        except PostProcessingError as exc:
+        except Exception as exc:  # a post-processor's failure is a config error, never a crash
             ctx.post_errors.append(E.create_post_process_error(_flatten(path), value, exc))
             return None
 

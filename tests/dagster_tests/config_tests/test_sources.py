@@ -110,3 +110,23 @@ def test_env_read_on_every_processing(env):
     assert process_config(schema, {"a": {"env": "SRC_TEST_STR"}}).value == {"a": "hello"}
     env.setenv("SRC_TEST_STR", "changed")
     assert process_config(schema, {"a": {"env": "SRC_TEST_STR"}}).value == {"a": "changed"}
+
+
+def test_failing_custom_post_processor_is_a_config_error():
+    from dagster import ScalarUnion
+
+    class PortSource(ScalarUnion):
+        def __init__(self):
+            super().__init__(str, {"port": int}, _key="PortSource")
+
+        def post_process(self, value):
+            return int(value) if isinstance(value, str) else value["port"]
+
+    (error,) = process_config({"p": PortSource()}, {"p": "eighty"}).errors
+    assert error.reason == Reason.FAILED_POST_PROCESSING
+    assert error.message == (
+        "Post processing at path root:p of original value eighty failed:\n"
+        "invalid literal for int() with base 10: 'eighty'"
+    )
+    assert error.error_data.cls_name == "ValueError"
+    assert process_config({"p": PortSource()}, {"p": {"port": 80}}).value == {"p": 80}
