@@ -8,6 +8,7 @@ one-element list ``[spec]`` (an :class:`Array`), or ``typing.List[...]`` / ``typ
 
 from __future__ import annotations
 
+import enum
 import json
 import types
 import typing
@@ -279,8 +280,6 @@ class Field:
         self._default_json: str | None = None
 
     def _check_default(self, default_value: typing.Any) -> None:
-        import enum
-
         from dagster.config.validate import validate_config
 
         if self.config_type.kind == ConfigTypeKind.ENUM and isinstance(default_value, enum.Enum):
