@@ -123,3 +123,22 @@ def test_corrupt_legacy_event_file_is_named(tmp_path):
         storage.upgrade()
     assert str(tmp_path / "0d1e2f.db") in str(error.value)
     assert os.path.exists(tmp_path / "0d1e2f.db")
+
+
+def test_reads_see_deletions_and_rewrites_by_another_storage(tmp_path):
+    reader = SqliteEventLogStorage(str(tmp_path))
+    writer = SqliteEventLogStorage(str(tmp_path))
+    first = one_run("r1")
+    for record in first:
+        writer.store_event(record)
+    assert reader.get_logs_for_run("r1") == first
+    writer.delete_events("r1")
+    assert reader.get_logs_for_run("r1") == []
+    # Row ids are reused by SQLite after the rows are deleted; the new records must be read.
+    second = [record._replace(timestamp=record.timestamp + 1000) for record in first[:4]]
+    for record in second:
+        writer.store_event(record)
+    assert reader.get_logs_for_run("r1") == second
+    assert reader.get_logs_for_run("r1", cursor=1) == second[2:]
+    writer.store_event(first[5])
+    assert reader.get_logs_for_run("r1") == second + [first[5]]

@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -25,6 +26,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from dagster.core.errors import DagsterInstanceMigrationRequired, DagsterInstanceSchemaError
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy timeout alone serializes writers
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -37,6 +43,48 @@ WRITE_OPTION = "dagster_write"
 
 _ENGINES: dict[tuple[int, str], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
+# SQLite engine -> the lock serializing its write transactions across threads and processes.
+_WRITE_LOCKS: dict[Engine, WriteLock] = {}
+
+
+def write_lock_for(engine: Engine) -> WriteLock | None:
+    return _WRITE_LOCKS.get(engine)
+
+
+class WriteLock:
+    """Serializes write transactions on one SQLite file: a thread lock plus ``flock`` on
+    ``<database>.write-lock``. Waiters are woken by the kernel the moment the lock is free, instead
+    of polling in SQLite's busy handler (which sleeps up to 100 ms between tries and collapses
+    throughput when many processes write at once). SQLite's own locking still guarantees
+    correctness against writers that do not use this lock; the busy timeout covers them.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._pid = os.getpid()
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        if self._pid != os.getpid():
+            # A forked child: the parent's descriptor would share the parent's lock ownership.
+            self._pid, self._thread_lock, self._fd = os.getpid(), threading.Lock(), None
+        self._thread_lock.acquire()
+        try:
+            if fcntl is not None:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            if fcntl is not None and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
 
 
 def sqlite_url(path: str) -> str:
@@ -68,6 +116,8 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
         if engine is None:
             engine = _create_sqlite_engine(url)
             _ENGINES[key] = engine
+            if engine.url.database:
+                _WRITE_LOCKS[engine] = WriteLock(os.path.abspath(engine.url.database) + ".write-lock")
         return engine
 
 
@@ -129,10 +179,13 @@ def run_in_transaction(
     for attempt in range(BUSY_RETRIES + 1):
         try:
             with connect() as conn:
-                if write:
-                    conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    return fn(conn)
+                if not write:
+                    with conn.begin():
+                        return fn(conn)
+                conn.execution_options(**{WRITE_OPTION: True})
+                with write_lock_for(conn.engine) or nullcontext():
+                    with conn.begin():
+                        return fn(conn)
         except OperationalError as exc:
             if attempt == BUSY_RETRIES or not is_busy_error(exc):
                 raise
@@ -272,6 +325,7 @@ class SqliteDatabase:
         self._metadata = metadata
         self._table_names = table_names
         self._checked = False
+        self._local = threading.local()
 
     @contextmanager
     def raw_connect(self) -> Iterator[Connection]:
@@ -286,6 +340,43 @@ class SqliteDatabase:
             self._checked = True
         with self.engine.connect() as conn:
             yield conn
+
+    def _writer(self) -> Any:
+        """This thread's dedicated DBAPI connection for single-statement writes (one per thread and
+        process, taken from the engine's pool once and kept)."""
+        held = getattr(self._local, "writer", None)
+        if held is None or held[0] != os.getpid():
+            held = (os.getpid(), self.engine.raw_connection())
+            self._local.writer = held
+        return held[1].driver_connection
+
+    def execute_write(self, sql: str, params: tuple) -> None:
+        """Run one DBAPI statement in its own committed write transaction, bypassing SQLAlchemy.
+
+        The hot path of ``store_event``: about a third of the cost of a Core statement.
+        """
+        if not self._checked:
+            with self.connect():
+                pass
+        lock = write_lock_for(self.engine) or nullcontext()
+        delay = 0.05
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                with lock:
+                    dbapi_connection = self._writer()
+                    dbapi_connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        dbapi_connection.execute(sql, params)
+                    except BaseException:
+                        dbapi_connection.rollback()
+                        raise
+                    dbapi_connection.commit()
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == BUSY_RETRIES or not is_busy_error(exc):
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def revision(self) -> str | None:
         """The stamped schema revision (None for a new file), read without any check."""

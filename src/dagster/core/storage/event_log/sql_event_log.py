@@ -20,6 +20,7 @@ from dagster.core.storage.event_log.base import (
     step_stats_from_records,
 )
 from dagster.core.storage.event_log.polling import PollingEventWatcher
+from dagster.core.storage.event_log.record_cache import RecordCache
 from dagster.core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster.core.storage.pipeline_run import (
     PIPELINE_EVENT_STATUS,
@@ -71,6 +72,7 @@ class SqlEventLogStorage(EventLogStorage):
 
     def __init__(self) -> None:
         self._watcher: PollingEventWatcher | None = None
+        self._record_cache = RecordCache()
 
     @abstractmethod
     def connect(self, run_id: str | None = None) -> AbstractContextManager[Connection]:
@@ -131,8 +133,10 @@ class SqlEventLogStorage(EventLogStorage):
         self._write(_both, event.run_id)
 
     def update_event_log_record(self, record_id: int, event: Any) -> None:
-        """Replace the stored record with id ``record_id`` (used by data migrations)."""
+        """Replace the stored record with id ``record_id`` (used by data migrations, while no other
+        process reads the log: their record caches would not see the change)."""
         values = event_row(event)
+        self._record_cache.forget(event.run_id)
         self._write(
             lambda conn: conn.execute(
                 SqlEventLogStorageTable.update()
@@ -159,13 +163,34 @@ class SqlEventLogStorage(EventLogStorage):
         check.int_param(cursor, "cursor")
         check.invariant(cursor >= -1, f"cursor must be -1 or the index of the last event seen, got {cursor}.")
         table = SqlEventLogStorageTable
-        query = (
-            db.select(table.c.id, table.c.event).where(table.c.run_id == run_id).order_by(table.c.id.asc())
+        keys_query = (
+            db.select(table.c.id, table.c.timestamp)
+            .where(table.c.run_id == run_id)
+            .order_by(table.c.id.asc())
         )
         if cursor >= 0:
-            query = query.offset(cursor + 1)
-        rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
-        return {row_id: self._deserialize(run_id, body) for row_id, body in rows}
+            keys_query = keys_query.offset(cursor + 1)
+        cached = self._record_cache.get(run_id)
+
+        def _fetch(conn: Connection) -> tuple[list[tuple[int, Any]], list[tuple[int, Any, str]]]:
+            keys = [(row[0], row[1]) for row in conn.execute(keys_query)]
+            missing = [key for key in keys if key not in cached]
+            if not missing:
+                return keys, []
+            bodies = conn.execute(
+                db.select(table.c.id, table.c.timestamp, table.c.event)
+                .where(table.c.run_id == run_id, table.c.id >= missing[0][0])
+                .order_by(table.c.id.asc())
+            ).fetchall()
+            return keys, bodies
+
+        keys, bodies = self._read(_fetch, run_id)
+        for row_id, timestamp, body in bodies:
+            cached[(row_id, timestamp)] = self._deserialize(run_id, body)
+        records = {key[0]: cached[key] for key in keys}
+        if cursor < 0:
+            self._record_cache.put(run_id, {key: cached[key] for key in keys})
+        return records
 
     def get_logs_for_run(self, run_id: str, cursor: int = -1) -> list[Any]:
         return list(self.get_logs_for_run_by_log_id(run_id, cursor).values())
@@ -227,6 +252,7 @@ class SqlEventLogStorage(EventLogStorage):
 
     def delete_events(self, run_id: str) -> None:
         check.str_param(run_id, "run_id")
+        self._record_cache.forget(run_id)
         self._write(
             lambda conn: conn.execute(
                 SqlEventLogStorageTable.delete().where(SqlEventLogStorageTable.c.run_id == run_id)
@@ -235,6 +261,7 @@ class SqlEventLogStorage(EventLogStorage):
         )
 
     def wipe(self) -> None:
+        self._record_cache.forget()
         self._write(lambda conn: conn.execute(SqlEventLogStorageTable.delete()))
 
     # -- watching ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from dagster import check
 from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
-from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
+from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_row
 from dagster.core.storage.event_log.sqlite.legacy import (
     EVENTS_DB_NAME,
     import_legacy_run_files,
@@ -29,6 +29,12 @@ from dagster.core.storage.event_log.sqlite.legacy import (
 from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 from dagster.utils import ensure_dir
+
+# The SQLite form of SqlEventLogStorageTable.insert(); timestamps in SQLAlchemy's SQLite DATETIME format.
+_INSERT_SQL = (
+    "INSERT INTO event_logs (run_id, event, dagster_event_type, timestamp, step_key, asset_key) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
@@ -76,21 +82,41 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         """Dagster 0.7 per-run event files still waiting to be imported by :meth:`upgrade`."""
         return legacy_run_files(self._base_dir)
 
+    def _check_layout(self) -> None:
+        legacy = self.legacy_run_files()
+        if legacy:
+            raise DagsterInstanceMigrationRequired(
+                f"The event logs in {self._base_dir} are in the Dagster 0.7 layout ({len(legacy)} "
+                "database file(s), one per run), which this version reads only after converting them.",
+                db_revision="c39c047fa021 (0.7, one file per run)",
+                head_revision=head_revision(),
+            )
+        ensure_dir(self._base_dir)
+        self._layout_checked = True
+
     @contextmanager
     def connect(self, run_id: str | None = None) -> Iterator[Connection]:
         if not self._layout_checked:
-            legacy = self.legacy_run_files()
-            if legacy:
-                raise DagsterInstanceMigrationRequired(
-                    f"The event logs in {self._base_dir} are in the Dagster 0.7 layout ({len(legacy)} "
-                    "database file(s), one per run), which this version reads only after converting them.",
-                    db_revision="c39c047fa021 (0.7, one file per run)",
-                    head_revision=head_revision(),
-                )
-            ensure_dir(self._base_dir)
-            self._layout_checked = True
+            self._check_layout()
         with self._db.connect() as conn:
             yield conn
+
+    def store_event(self, event: Any) -> None:
+        # The hot path: one prepared DBAPI statement in its own transaction (same row as event_row).
+        if not self._layout_checked:
+            self._check_layout()
+        row = event_row(event)
+        self._db.execute_write(
+            _INSERT_SQL,
+            (
+                row["run_id"],
+                row["event"],
+                row["dagster_event_type"],
+                f"{row['timestamp']:%Y-%m-%d %H:%M:%S.%f}",
+                row["step_key"],
+                row["asset_key"],
+            ),
+        )
 
     def upgrade(self, print_fn: Callable[[str], Any] | None = None) -> None:
         """Bring ``events.db`` to our head revision and import any 0.7 per-run files (idempotent).
