@@ -93,3 +93,20 @@ def test_ephemeral_upgrade_has_nothing_to_do():
     lines = []
     DagsterInstance.ephemeral().upgrade(lines.append)
     assert lines == []
+
+
+def test_get_logger_stores_structured_log_records():
+    instance = DagsterInstance.ephemeral()
+    logger = instance.get_logger()
+    logger.warning(
+        "p - r1 - hello",
+        extra={"dagster_meta": {"run_id": "r1", "pipeline_name": "p", "orig_message": "hello"}},
+    )
+    (record,) = instance.all_logs("r1")
+    assert type(record).__name__ == "LogMessageRecord"
+    assert (record.user_message, record.message, record.level, record.pipeline_name) == (
+        "hello",
+        "p - r1 - hello",
+        logging.WARNING,
+        "p",
+    )

@@ -416,9 +416,9 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
 
     def get_logger(self) -> logging.Logger:
         """A python logger that turns the structured records of a run's log manager into stored events."""
-        from dagster.core.events.log import construct_event_logger
+        from dagster.core.events.log import event_record_logger
 
-        return construct_event_logger(self.handle_new_event)
+        return event_record_logger(self.handle_new_event)
 
     def report_engine_event(
         self,
