@@ -298,19 +298,17 @@ class DagsterLogManager:
             event_type_value = dagster_event.event_type_value
             pipeline_name = dagster_event.pipeline_name
         message = self._format(pipeline_name, event_type_value, msg, extra_lines, suffix)
-        step_key = self._logging_tags.get("step_key")
-        if dagster_event is not None:
-            record: EventRecord = DagsterEventRecord(
-                None, message, level, msg, self._run_id, time.time(), dagster_event.step_key,
-                dagster_event.pipeline_name, dagster_event,
-            )  # fmt: skip
-        else:
-            record = LogMessageRecord(
-                None, message, level, msg, self._run_id, time.time(), step_key, pipeline_name, None
-            )
         meta = dict(kwargs)
         if dagster_event is not None:
             meta["dagster_event"] = dagster_event
+            step_key = dagster_event.step_key
+            record_cls: type[EventRecord] = DagsterEventRecord
+        else:
+            step_key = self._logging_tags.get("step_key")
+            record_cls = LogMessageRecord
+        record = record_cls(
+            None, message, level, msg, self._run_id, time.time(), step_key, pipeline_name, dagster_event
+        )
         if self._instance is not None:
             self._instance.handle_new_event(record)
         if enabled:
