@@ -26,12 +26,13 @@ __all__ = [
     "UsageError",
     "handle_for_pipeline_cli_args",
     "handle_for_repo_cli_args",
+    "pipeline_name_from_cli_args",
     "pipeline_target_command",
     "repository_target_argument",
 ]
 
 
-def _pipeline_name_arg(kwargs: dict) -> str | None:
+def pipeline_name_from_cli_args(kwargs: dict) -> str | None:
     """The pipeline name given on the command line (click may pass a tuple for ``nargs=-1``)."""
     name = kwargs.get("pipeline_name")
     if isinstance(name, (tuple, list)):
@@ -102,7 +103,7 @@ def handle_for_pipeline_cli_args(kwargs: dict, use_default_repository_yaml: bool
     from dagster.core.definitions.handle import ExecutionTargetHandle
 
     repository_yaml, python_file, module_name, fn_name = _target_args(kwargs)
-    pipeline_name = _pipeline_name_arg(kwargs)
+    pipeline_name = pipeline_name_from_cli_args(kwargs)
     if (repository_yaml and (python_file or module_name or fn_name)) or (python_file and module_name):
         raise UsageError(_INVALID_ARGS)
     if python_file or module_name:

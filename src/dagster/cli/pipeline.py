@@ -34,6 +34,7 @@ def create_pipeline_cli_group() -> click.Group:
         pipeline_execute_command,
         pipeline_launch_command,
         pipeline_scaffold_command,
+        pipeline_backfill_command,
     ):
         group.add_command(command)
     return group
@@ -324,6 +325,40 @@ def execute_launch_command(
     )
     echo("Follow it with `dagster run list`.")
     return run
+
+
+# ----- backfill -----
+
+
+@click.command(
+    name="backfill",
+    help="Launch one run per partition of a partition set, through the instance's run launcher.\n\n"
+    "\b\nSelect the partitions with exactly one of --all, -p a,b or --from/--to (inclusive).\n"
+    "\b\nExamples:\n  dagster pipeline backfill daily_pipeline --all --noprompt\n"
+    "  dagster pipeline backfill daily_pipeline --partition-set daily_set --from 2020-01-01 --to 2020-01-31",
+)
+@repository_target_argument
+@click.argument("pipeline_name", nargs=-1)
+@click.option("--partitions", "-p", help="Comma-separated partition names, e.g. -p 2020-01-01,2020-01-02.")
+@click.option("--partition-set", help="Name of the partition set (asked for when the pipeline has several).")
+@click.option("--all", "-a", "all", is_flag=True, help="Every partition of the set.")
+@click.option("--from", "from", help="First partition name (inclusive).")
+@click.option("--to", "to", help="Last partition name (inclusive).")
+@click.option("--celery-base-priority", type=int, help="Run priority for the celery executor.")
+@click.option("--tags", help='Extra run tags as a JSON object, e.g. --tags \'{"team": "data"}\'.')
+@click.option("--noprompt", is_flag=True, help="Do not ask questions; fail when something is missing.")
+@user_errors_as_cli_errors
+def pipeline_backfill_command(**kwargs: Any) -> None:
+    execute_backfill_command(kwargs, click.echo)
+
+
+def execute_backfill_command(
+    cli_args: dict, print_fn: Callable[[str], Any], instance: Any = None
+) -> str | None:
+    """Launch a backfill (see ``dagster.cli.backfill``); returns its id, or None if declined."""
+    from dagster.cli.backfill import execute_backfill_command as execute_backfill
+
+    return execute_backfill(cli_args, print_fn, instance)
 
 
 # ----- shared -----
