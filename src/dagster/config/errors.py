@@ -122,6 +122,19 @@ def create_scalar_error(path: tuple, config_type: ConfigType, value: Any) -> Eva
     )
 
 
+def create_scalar_union_error(path: tuple, config_type: Any, value: Any) -> EvaluationError:
+    """A ScalarUnion given a scalar that its scalar type rejects: also show the dict/list form."""
+    scalar = config_type.scalar_type
+    return _error(
+        path,
+        DagsterEvaluationErrorReason.RUNTIME_TYPE_MISMATCH,
+        f'Invalid scalar {path_description(path)}. Value "{value}" of type "{type(value)}" is not valid '
+        f'for expected type "{scalar.given_name or scalar.key}". It can also be given as '
+        f"{_type_str(config_type.non_scalar_type)}.",
+        RuntimeMismatchErrorData(_type_snap(config_type), repr(value)),
+    )
+
+
 def create_dict_type_mismatch_error(path: tuple, config_type: ConfigType, value: Any) -> EvaluationError:
     return _error(
         path,

@@ -335,7 +335,11 @@ def _compile_scalar_union(config_type: Any) -> _Evaluator:
             if hook is None or not ctx.post_process or len(ctx.errors) != start:
                 return result
         else:
+            start = len(ctx.errors)
             result = scalar(ctx, value, path)
+            if len(ctx.errors) != start:
+                ctx.errors[-1] = E.create_scalar_union_error(_flatten(path), config_type, value)
+                return None
             if hook is None or not ctx.post_process:
                 return result
         try:

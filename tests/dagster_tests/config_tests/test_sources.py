@@ -70,7 +70,11 @@ def test_unset_variable(env, source):
 def test_structural_errors(env):
     (error,) = process_config(IntSource, "3").errors
     assert error.reason == Reason.RUNTIME_TYPE_MISMATCH
-    assert error.message.endswith('is not valid for expected type "Int".')
+    assert error.message == (
+        'Invalid scalar at the root. Value "3" of type "<class \'str\'>" is not valid for expected type "Int". '
+        "It can also be given as { env: String }."
+    )
+    assert error.error_data.config_type_snap.key == "IntSourceType"
     (error,) = process_config(StringSource, {"env": 3}).errors
     assert error.stack.levels == ["env"]
     (error,) = process_config(StringSource, {"environ": "X"}).errors
