@@ -317,3 +317,25 @@ def test_reads_compute_logs_written_by_dagster_0_7(tmp_path):
     assert manager.is_watch_completed(run_id, "load.compute")
     failed = manager.read_logs_file("1b28093c-2df8-4b5f-b830-036220a9564b", "explode.compute", ERR).data
     assert 'raise ValueError("fixture failure")' in failed
+
+
+def test_a_raising_subscriber_is_dropped_without_failing_the_step(tmp_path, capfd):
+    manager = LocalComputeLogManager(str(tmp_path))
+    good = []
+
+    def bad(chunk):
+        raise RuntimeError("subscriber bug")
+
+    try:
+        with manager.watch(_run(), "s"):
+            manager.observable("run-1", "s", OUT).subscribe(bad)
+            manager.observable("run-1", "s", OUT).subscribe(lambda chunk: good.append(chunk.data))
+            print("line")
+        console_err = capfd.readouterr().err
+    finally:
+        manager.dispose()
+    assert good == ["line\n"]
+    assert manager.is_watch_completed("run-1", "s")
+    # told once on stderr (directly, or mirrored from the step's log if the poller got there first)
+    message = 'dagster: dropped a subscription to the compute log of "s" in run run-1: its callback raised'
+    assert console_err.count(f"{message} RuntimeError: subscriber bug") == 1

@@ -250,6 +250,23 @@ def _complete_utf8_prefix(data: bytes) -> int:
     return len(data)
 
 
+def _deliver(subscription: ComputeLogSubscription, completed: bool) -> None:
+    """Feed one subscription; a subscriber whose callback raises is dropped (and told on stderr),
+    so that it cannot fail the step or stop the other subscriptions."""
+    try:
+        if completed:
+            subscription.complete()
+        else:
+            subscription.fetch()
+    except Exception as exc:
+        subscription.dispose()
+        print(
+            f'dagster: dropped a subscription to the compute log of "{subscription.key}" in run '
+            f"{subscription.run_id}: its callback raised {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+
+
 class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     """Captures each step's stdout/stderr into files under ``base_dir`` (see the module docstring)."""
 
@@ -340,7 +357,7 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
         with self._subscriptions_lock:
             subscriptions = list(self._subscriptions.get((pipeline_run.run_id, key), ()))
         for subscription in subscriptions:
-            subscription.complete()
+            _deliver(subscription, completed=True)
 
     def is_watch_completed(self, run_id: str, key: str) -> bool:
         return os.path.exists(self._complete_path(run_id, key))
@@ -411,10 +428,7 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
             for (run_id, key), subscriptions in watched:
                 completed = self.is_watch_completed(run_id, key)
                 for subscription in subscriptions:
-                    if completed:
-                        subscription.complete()
-                    else:
-                        subscription.fetch()
+                    _deliver(subscription, completed)
 
     def dispose(self) -> None:
         self._disposed.set()
