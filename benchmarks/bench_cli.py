@@ -1,12 +1,15 @@
 """Start-up cost of the command line, measured as the wall time of real subprocesses.
 
 ``import dagster`` (target < 150 ms) and ``dagster pipeline list`` on the tutorial repository
-(target < 500 ms), each the median of several runs after one warm-up.
+(target < 500 ms), each the median of several runs after one warm-up. The CPU time (user + system)
+of the same processes is reported too: on a loaded machine the wall time mostly measures the wait
+for a core, the CPU time what the command itself costs.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -20,26 +23,33 @@ DAGSTER = os.path.join(os.path.dirname(sys.executable), "dagster")
 RUNS = 7
 
 
-def _median_wall_ms(argv: list[str], cwd: str) -> float:
+def _median_ms(argv: list[str], cwd: str) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of ``argv``, in milliseconds."""
     env = dict(os.environ)
     env.pop("DAGSTER_HOME", None)
-    times = []
+    walls, cpus = [], []
     for attempt in range(RUNS + 1):
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
             argv, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+        wall = (time.perf_counter() - started) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if attempt:  # the first run warms the OS file cache and the bytecode cache
-            times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+            walls.append(wall)
+            cpus.append((after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def run() -> list[Row]:
-    import_ms = _median_wall_ms([sys.executable, "-c", "import dagster"], ROOT)
-    help_ms = _median_wall_ms([DAGSTER, "--help"], ROOT)
-    list_ms = _median_wall_ms([DAGSTER, "pipeline", "list"], TUTORIAL)
+    import_wall, import_cpu = _median_ms([sys.executable, "-c", "import dagster"], ROOT)
+    help_wall, help_cpu = _median_ms([DAGSTER, "--help"], ROOT)
+    list_wall, list_cpu = _median_ms([DAGSTER, "pipeline", "list"], TUTORIAL)
     return [
-        Row("cli: import dagster (wall)", import_ms, "ms", "< 150 ms", import_ms < 150),
-        Row("cli: dagster --help (wall)", help_ms, "ms", "< 500 ms", help_ms < 500),
-        Row("cli: dagster pipeline list, tutorial (wall)", list_ms, "ms", "< 500 ms", list_ms < 500),
+        Row("cli: import dagster (wall)", import_wall, "ms", "< 150 ms", import_wall < 150),
+        Row("cli: import dagster (cpu)", import_cpu, "ms", "< 150 ms", import_cpu < 150),
+        Row("cli: dagster --help (wall)", help_wall, "ms", "< 500 ms", help_wall < 500),
+        Row("cli: dagster pipeline list, tutorial (wall)", list_wall, "ms", "< 500 ms", list_wall < 500),
+        Row("cli: dagster pipeline list, tutorial (cpu)", list_cpu, "ms", "< 500 ms", list_cpu < 500),
     ]
