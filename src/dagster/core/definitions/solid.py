@@ -115,8 +115,9 @@ class ISolidDefinition:
             yield output_def.dagster_type
             yield from output_def.dagster_type.inner_types
 
-    def all_dagster_types(self) -> Iterator[Any]:
-        yield from self.all_input_output_types()
+    def all_dagster_types(self) -> list[Any]:
+        """The Dagster types of this solid's inputs and outputs (with their inner types)."""
+        return list(self.all_input_output_types())
 
     def iterate_solid_defs(self) -> Iterator[ISolidDefinition]:
         yield self
@@ -208,14 +209,6 @@ class SolidDefinition(ISolidDefinition):
     @property
     def required_resource_keys(self) -> frozenset[str]:
         return self._required_resource_keys
-
-    @property
-    def has_config_entry(self) -> bool:
-        return (
-            self._config_field is not None
-            or any(d.dagster_type.input_hydration_config for d in self._input_defs)
-            or any(d.dagster_type.output_materialization_config for d in self._output_defs)
-        )
 
 
 def _iterating(compute_fn: Callable, solid_name: str) -> Callable:
@@ -471,10 +464,12 @@ class CompositeSolidDefinition(ISolidDefinition):
         for solid_def in self._solid_defs:
             yield from solid_def.iterate_solid_defs()
 
-    def all_dagster_types(self) -> Iterator[Any]:
-        yield from self.all_input_output_types()
+    def all_dagster_types(self) -> list[Any]:
+        """The Dagster types of this composite's inputs and outputs and of every solid inside it."""
+        types = list(self.all_input_output_types())
         for solid_def in self._solid_defs:
-            yield from solid_def.all_dagster_types()
+            types.extend(solid_def.all_dagster_types())
+        return types
 
 
 def _distinct_defs(defs: list, kind: str, container: str) -> list:
