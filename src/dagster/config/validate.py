@@ -169,14 +169,30 @@ def _compile_noneable(config_type: Any) -> _Evaluator:
     return evaluate
 
 
+# Scalars whose valid values are exactly the instances of one python type and need no processing:
+# a shape checks such fields inline instead of calling their evaluator.
+_INLINE_SCALARS = {ConfigScalarKind.INT: int, ConfigScalarKind.STRING: str, ConfigScalarKind.BOOL: bool}
+_CONSTANT = object()  # marks a default that is an immutable constant, stored in the entry
+
+
+def _inline_type(config_type: ConfigType) -> type | None:
+    if config_type.kind != ConfigTypeKind.SCALAR:
+        return None
+    return _INLINE_SCALARS.get(config_type.scalar_kind)  # type: ignore[attr-defined]
+
+
 def _compile_array(config_type: Any) -> _Evaluator:
     inner = _compile(config_type.inner_type)
+    inline = _inline_type(config_type.inner_type)
 
     def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
         if type(value) is not list and not isinstance(value, list):
             _mismatch(ctx, config_type, value, path, E.create_list_error)
             return None
-        return [inner(ctx, item, (path, index)) for index, item in enumerate(value)]
+        return [
+            item if type(item) is inline else inner(ctx, item, (path, index))
+            for index, item in enumerate(value)
+        ]
 
     return evaluate
 
@@ -222,12 +238,18 @@ def _compile_default(field: Field) -> Callable[[_Context, _Path], Any] | None:
     return default
 
 
+def _shape_entry(name: str, field: Field) -> tuple:
+    """``(name, evaluator, inline type, default fn or _CONSTANT or None, constant, is_required)``."""
+    inline = _inline_type(field.config_type)
+    raw = field._default_value
+    if inline is not None and type(raw) is inline:
+        return (name, _compile(field.config_type), inline, _CONSTANT, raw, field.is_required)
+    return (name, _compile(field.config_type), inline, _compile_default(field), None, field.is_required)
+
+
 def _compile_shape(config_type: Any) -> _Evaluator:
     fields = config_type.fields
-    entries = tuple(
-        (name, _compile(field.config_type), _compile_default(field), field.is_required)
-        for name, field in fields.items()
-    )
+    entries = tuple(_shape_entry(name, field) for name, field in fields.items())
     permissive = config_type.kind == ConfigTypeKind.PERMISSIVE_SHAPE
 
     def evaluate(ctx: _Context, value: Any, path: _Path) -> Any:
@@ -239,10 +261,13 @@ def _compile_shape(config_type: Any) -> _Evaluator:
         out = {}
         found = 0
         missing = None
-        for name, child, default, required in entries:
+        for name, child, inline, default, constant, required in entries:
             if name in value:
                 found += 1
-                out[name] = child(ctx, value[name], (path, name))
+                item = value[name]
+                out[name] = item if type(item) is inline else child(ctx, item, (path, name))
+            elif default is _CONSTANT:
+                out[name] = constant
             elif default is not None:
                 out[name] = default(ctx, (path, name))
             elif required:
