@@ -192,6 +192,16 @@ class TestEventLogStorage:
         time.sleep(0.3)
         assert received == records[1:4]
 
+    def test_run_status_from_events(self, storage: EventLogStorage) -> None:
+        records = one_run("r1")
+        assert storage.get_run_status_from_events("r1") is None
+        storage.store_event(records[0])
+        storage.store_event(records[1])
+        assert storage.get_run_status_from_events("r1") == PipelineRunStatus.STARTED
+        for record in records[2:]:
+            storage.store_event(record)
+        assert storage.get_run_status_from_events("r1") == PipelineRunStatus.FAILURE
+
     def test_store_event_with_run_status(self, storage: EventLogStorage) -> None:
         runs = InMemoryRunStorage()
         runs.add_run(PipelineRun(pipeline_name="pipe", run_id="r1"))

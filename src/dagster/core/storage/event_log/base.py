@@ -9,6 +9,7 @@ from typing import Any
 from dagster.core.storage.pipeline_run import (
     PIPELINE_EVENT_STATUS,
     PipelineRunStatsSnapshot,
+    PipelineRunStatus,
     RunStepKeyStatsSnapshot,
     StepEventStatus,
 )
@@ -69,6 +70,17 @@ class EventLogStorage(ABC):
         dagster_event = event.dagster_event
         if dagster_event is not None and dagster_event.event_type_value in PIPELINE_EVENT_STATUS:
             run_storage.handle_run_event(event.run_id, dagster_event)
+
+    def get_run_status_from_events(self, run_id: str) -> PipelineRunStatus | None:
+        """The status the run's last PIPELINE_START/SUCCESS/FAILURE event implies (None if it has
+        none). When run and event storage are separate databases, a crash between the event's commit
+        and the status update leaves the run row behind; this tells what it should say."""
+        status = None
+        for record in self.get_logs_for_run(run_id):
+            event = record.dagster_event
+            if event is not None and event.event_type_value in PIPELINE_EVENT_STATUS:
+                status = PIPELINE_EVENT_STATUS[event.event_type_value]
+        return status
 
     def get_stats_for_run(self, run_id: str) -> PipelineRunStatsSnapshot:
         return stats_from_records(run_id, self.get_logs_for_run(run_id))

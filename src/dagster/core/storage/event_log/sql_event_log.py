@@ -25,6 +25,7 @@ from dagster.core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster.core.storage.pipeline_run import (
     PIPELINE_EVENT_STATUS,
     PipelineRunStatsSnapshot,
+    PipelineRunStatus,
     RunStepKeyStatsSnapshot,
 )
 from dagster.core.storage.sql import run_in_transaction, utc_datetime_from_timestamp
@@ -226,6 +227,17 @@ class SqlEventLogStorage(EventLogStorage):
         )
         rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
         return [self._deserialize(run_id, row[0]) for row in rows]
+
+    def get_run_status_from_events(self, run_id: str) -> PipelineRunStatus | None:
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.dagster_event_type)
+            .where(table.c.run_id == run_id, table.c.dagster_event_type.in_(list(PIPELINE_EVENT_STATUS)))
+            .order_by(table.c.id.desc())
+            .limit(1)
+        )
+        row = self._read(lambda conn: conn.execute(query).first(), run_id)
+        return PIPELINE_EVENT_STATUS[row[0]] if row else None
 
     def get_stats_for_run(self, run_id: str) -> PipelineRunStatsSnapshot:
         check.str_param(run_id, "run_id")
