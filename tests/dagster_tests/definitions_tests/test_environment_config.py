@@ -311,3 +311,20 @@ def test_output_materialization_entry_only_for_materializable_types():
     assert not outputs.is_required
     assert outputs.config_type.kind == ConfigTypeKind.ARRAY
     assert field_names(outputs.config_type.inner_type) == ["num"]
+
+
+def test_multiprocess_with_in_memory_storage_is_a_config_error():
+    config = {
+        "solids": {"load": {"config": {"rows": 1}}},
+        "resources": {"db": {"config": {"url": "u"}}},
+        "execution": {"multiprocess": {}},
+    }
+    with pytest.raises(DagsterInvalidConfigError) as exc_info:
+        EnvironmentConfig.build(etl, config)
+    assert str(exc_info.value) == (
+        "Error in config for pipeline etl: the multiprocess executor runs steps in other processes, so it needs a "
+        'persistent system storage, but the run config selects "in_memory", which keeps values in this process '
+        "only. Select a persistent one, e.g. `storage: {filesystem: {}}`."
+    )
+    config["storage"] = {"filesystem": {}}
+    assert EnvironmentConfig.build(etl, config).execution.execution_engine_name == "multiprocess"

@@ -18,7 +18,12 @@ from dagster.core.errors import DagsterUnmetExecutorRequirementsError
 
 
 class ExecutorDefinition:
-    """``executor_creation_fn(init_context: InitExecutorContext) -> ExecutorConfig``."""
+    """``executor_creation_fn(init_context: InitExecutorContext) -> ExecutorConfig``.
+
+    ``requires_persistent_storage`` (keyword only, not in Dagster 0.7) marks executors that run steps
+    in other processes: a run config selecting one together with a non-persistent system storage is
+    rejected when the config is validated, before anything runs.
+    """
 
     def __init__(
         self,
@@ -26,6 +31,8 @@ class ExecutorDefinition:
         config: Any = None,
         executor_creation_fn: Callable | None = None,
         required_resource_keys: Any = None,
+        *,
+        requires_persistent_storage: bool = False,
     ):
         self._name = check.str_param(name, "name")
         owner = f'executor "{name}"'
@@ -34,6 +41,9 @@ class ExecutorDefinition:
         self._config_field = config_field_from_spec(config, owner)
         self._executor_creation_fn = executor_creation_fn
         self._required_resource_keys = _keys(required_resource_keys, owner)
+        self._requires_persistent_storage = check.bool_param(
+            requires_persistent_storage, "requires_persistent_storage"
+        )
 
     @property
     def name(self) -> str:
@@ -51,11 +61,21 @@ class ExecutorDefinition:
     def required_resource_keys(self) -> frozenset[str]:
         return self._required_resource_keys
 
+    @property
+    def requires_persistent_storage(self) -> bool:
+        return self._requires_persistent_storage
+
     def __repr__(self) -> str:
         return f"ExecutorDefinition({self._name!r})"
 
 
-def executor(name: Any = None, config: Any = None, required_resource_keys: Any = None) -> Any:
+def executor(
+    name: Any = None,
+    config: Any = None,
+    required_resource_keys: Any = None,
+    *,
+    requires_persistent_storage: bool = False,
+) -> Any:
     """Decorator: build an ``ExecutorDefinition`` from ``fn(init_context)``; usable bare or called."""
     if callable(name) and not isinstance(name, str):
         return ExecutorDefinition(name=name.__name__, executor_creation_fn=name)
@@ -66,6 +86,7 @@ def executor(name: Any = None, config: Any = None, required_resource_keys: Any =
             config=config,
             executor_creation_fn=fn,
             required_resource_keys=required_resource_keys,
+            requires_persistent_storage=requires_persistent_storage,
         )
 
     return decorate
@@ -100,6 +121,7 @@ def in_process_executor(init_context: Any) -> Any:
         "max_concurrent": Field(int, is_required=False, default_value=0),
         "retries": _retries_field(),
     },
+    requires_persistent_storage=True,
 )
 def multiprocess_executor(init_context: Any) -> Any:
     """Run each step in a worker process; needs a reloadable pipeline, a persistent instance and storage."""

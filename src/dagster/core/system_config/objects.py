@@ -142,14 +142,43 @@ class EnvironmentConfig(
             key: {"config": (entry or {}).get("config")}
             for key, entry in (value.get("loggers") or {}).items()
         }
+        execution = ExecutionConfig.from_dict(value["execution"])
+        storage = StorageConfig.from_dict(value["storage"])
+        _check_executor_storage(pipeline_def, mode_def, execution, storage, environment_dict)
         return EnvironmentConfig(
             solids=solids,
-            execution=ExecutionConfig.from_dict(value["execution"]),
-            storage=StorageConfig.from_dict(value["storage"]),
+            execution=execution,
+            storage=storage,
             resources=resources,
             loggers=loggers,
             original_config_dict=environment_dict,
             mode=mode_def.name,
+        )
+
+
+def _check_executor_storage(
+    pipeline_def: Any,
+    mode_def: Any,
+    execution: ExecutionConfig,
+    storage: StorageConfig,
+    environment_dict: Any,
+) -> None:
+    """An executor that runs steps in other processes cannot work with a storage that lives in this one."""
+    executor_def = mode_def.get_executor_def(execution.execution_engine_name)
+    storage_def = mode_def.get_system_storage_def(storage.system_storage_name)
+    if executor_def.requires_persistent_storage and not storage_def.is_persistent:
+        persistent = [s.name for s in mode_def.system_storage_defs if s.is_persistent]
+        fix = (
+            f"Select a persistent one, e.g. `storage: {{{persistent[0]}: {{}}}}`."
+            if persistent
+            else f'Mode "{mode_def.name}" has no persistent system storage: add one (e.g. fs_system_storage).'
+        )
+        raise DagsterInvalidConfigError(
+            f"Error in config for pipeline {pipeline_def.name}: the {executor_def.name} executor runs steps in other "
+            f'processes, so it needs a persistent system storage, but the run config selects "{storage_def.name}", '
+            f"which keeps values in this process only. {fix}",
+            [],
+            environment_dict,
         )
 
 
