@@ -163,7 +163,25 @@ def test_current_process_tags():
     tags = current_process_tags()
     assert tags[PID_TAG] == str(os.getpid())
     assert tags[HOST_TAG] == HOST
-    assert tags[PID_START_TAG] == _stat_start(os.getpid())
+    with open("/proc/sys/kernel/random/boot_id") as boot_file:
+        assert tags[PID_START_TAG] == f"{_stat_start(os.getpid())}@{boot_file.read().strip()}"
+
+
+def test_run_from_before_a_reboot_is_dead(tmp_path):
+    instance = DagsterInstance.ephemeral(str(tmp_path))
+    own = current_process_tags()
+    run = instance.create_run(
+        pipeline_name="p",
+        status=PipelineRunStatus.STARTED,
+        tags={**own, PID_START_TAG: own[PID_START_TAG].split("@")[0] + "@an-earlier-boot"},
+    )
+    assert instance.get_run_by_id(run.run_id).status == PipelineRunStatus.FAILURE
+    assert instance.all_logs(run.run_id)[0].message == (
+        f'[DagsterInstance] The process (pid: {os.getpid()}) on host "{HOST}" that was executing this run '
+        "no longer exists: the machine has restarted since (power loss, crash or reboot)."
+    )
+    alive = instance.create_run(pipeline_name="p", status=PipelineRunStatus.STARTED, tags=own)
+    assert instance.get_run_by_id(alive.run_id).status == PipelineRunStatus.STARTED
 
 
 def test_ephemeral_runs_are_not_tagged():

@@ -1,11 +1,12 @@
 """Which process executes a run, and whether it is still alive.
 
 When a run starts (its PIPELINE_START event), the instance tags it with the identity of the
-process executing it: ``dagster/pid``, ``dagster/host`` and, on Linux, ``dagster/pid_start`` (the
-process start time in clock ticks since boot, so a recycled pid is not mistaken for the run's
-process). Whenever the instance reads a run that is still STARTED, it checks that process: if it
-is on this host and gone (no such pid, a zombie, or a different process under the same pid), the
-run is marked FAILURE with an engine event naming the pid and the cause. Runs on other hosts, or
+process executing it: ``dagster/pid``, ``dagster/host`` and, on Linux, ``dagster/pid_start``
+(``<start time in clock ticks since boot>@<boot id>``, so that neither a recycled pid nor a
+reboot is mistaken for the run's process). Whenever the instance reads a run that is still
+STARTED, it checks that process: if it is on this host and gone (the machine restarted, no such
+pid, a zombie, or another process under the same pid), the run is marked FAILURE with an engine
+event naming the pid and the cause. Runs on other hosts, or
 without these tags (written by Dagster 0.7), are left alone: we cannot tell.
 """
 
@@ -37,8 +38,16 @@ def _proc_stat_fields(pid: int) -> list[str] | None:
     return raw[raw.rindex(")") + 2 :].split()
 
 
-def _has_proc() -> bool:
-    return os.path.isdir("/proc/self")
+def _read_boot_id() -> str | None:
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as boot_file:
+            return boot_file.read().strip() or None
+    except OSError:
+        return None
+
+
+_HAS_PROC = os.path.isdir("/proc/self")
+_BOOT_ID = _read_boot_id() if _HAS_PROC else None
 
 
 def current_process_tags() -> dict[str, str]:
@@ -47,10 +56,11 @@ def current_process_tags() -> dict[str, str]:
     tags = _identity_cache.get(pid)
     if tags is None:
         tags = {PID_TAG: str(pid), HOST_TAG: _HOSTNAME}
-        if _has_proc():
+        if _HAS_PROC:
             fields = _proc_stat_fields(pid)
             if fields is not None:
-                tags[PID_START_TAG] = fields[19]  # field 22 of stat: starttime
+                started = fields[19]  # field 22 of stat: starttime
+                tags[PID_START_TAG] = f"{started}@{_BOOT_ID}" if _BOOT_ID else started
         _identity_cache[pid] = tags
     return tags
 
@@ -65,17 +75,20 @@ def dead_process_cause(run: PipelineRun) -> str | None:
         pid = int(pid_text)
     except ValueError:
         return None
-    if pid == os.getpid():
-        return None
     where = f'process (pid: {pid}) on host "{_HOSTNAME}"'
-    if _has_proc():
+    started, _, boot_id = tags.get(PID_START_TAG, "").partition("@")
+    if boot_id and _BOOT_ID and boot_id != _BOOT_ID:
+        return (
+            f"The {where} that was executing this run no longer exists: the machine has restarted since "
+            "(power loss, crash or reboot)."
+        )
+    if _HAS_PROC:
         fields = _proc_stat_fields(pid)
         if fields is None:
             return f"The {where} that was executing this run no longer exists: it was killed or crashed."
         if fields[0] in ("Z", "X"):
             return f"The {where} that was executing this run has exited (it is a zombie): it was killed or crashed."
-        started = tags.get(PID_START_TAG)
-        if started is not None and fields[19] != started:
+        if started and fields[19] != started:
             return (
                 f"The {where} that was executing this run no longer exists: it was killed or crashed, "
                 "and its pid now belongs to another process."
