@@ -151,3 +151,27 @@ def test_snapshot_serializes_and_id_is_sha1():
     text = serialize_dagster_namedtuple(snapshot)
     assert deserialize_json_to_dagster_namedtuple(text) == snapshot
     assert snap_pipeline.get_pipeline_snapshot_id() == hashlib.sha1(text.encode("utf8")).hexdigest()
+
+
+def test_active_repository_data_round_trips():
+    from dagster import PresetDefinition, RepositoryDefinition
+    from dagster.core.snap import ActiveRepositoryData, active_repository_data_from_def
+
+    @pipeline(preset_defs=[PresetDefinition("quick", {"solids": {}}, solid_subset=["noop_solid"])])
+    def with_preset():
+        noop_solid()
+
+    repo = RepositoryDefinition("repo", pipeline_defs=[with_preset])
+    data = active_repository_data_from_def(repo)
+    assert isinstance(data, ActiveRepositoryData)
+    pipeline_data = data.get_active_pipeline_data("with_preset")
+    assert pipeline_data.pipeline_snapshot == with_preset.get_pipeline_snapshot()
+    assert [(p.name, p.solid_subset, p.mode) for p in pipeline_data.active_presets] == [
+        ("quick", ["noop_solid"], "default")
+    ]
+    assert deserialize_json_to_dagster_namedtuple(serialize_dagster_namedtuple(data)) == data
+
+
+@lambda_solid
+def noop_solid():
+    return None

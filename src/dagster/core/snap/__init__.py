@@ -4,6 +4,13 @@ Importing this package registers every snapshot record class for deserialization
 import it before reading a stored snapshot).
 """
 
+from dagster.core.snap.active_data import (
+    ActivePipelineData,
+    ActivePresetData,
+    ActiveRepositoryData,
+    active_pipeline_data_from_def,
+    active_repository_data_from_def,
+)
 from dagster.core.snap.dagster_types import DagsterTypeNamespaceSnapshot, DagsterTypeSnap
 from dagster.core.snap.dep_snapshot import (
     DependencyStructureSnapshot,
@@ -34,6 +41,11 @@ from dagster.core.snap.solid import (
 )
 
 __all__ = [
+    "ActivePipelineData",
+    "ActivePresetData",
+    "ActiveRepositoryData",
+    "active_pipeline_data_from_def",
+    "active_repository_data_from_def",
     "CompositeSolidDefSnap",
     "DagsterTypeNamespaceSnapshot",
     "DagsterTypeSnap",
