@@ -461,10 +461,10 @@ def execute_partition_set(partition_set: Any, partition_filter: Callable, instan
     backfill_id = "".join(random.choice(string.ascii_lowercase) for _ in range(8))
     launched = []
     for partition in partitions:
+        # The partition set's tags already include dagster/partition and dagster/partition_set.
         tags = {
             **PipelineRun.tags_for_backfill_id(backfill_id),
-            **PipelineRun.tags_for_partition_set(partition_set, partition),
-            **(partition_set.tags_for_partition(partition) or {}),
+            **partition_set.tags_for_partition(partition),
         }
         run = instance.create_run(
             pipeline_name=partition_set.pipeline_name,
