@@ -484,6 +484,10 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         cause = dead_process_cause(run)
         if cause is None:
             return run
+        # Another reader (or the run itself, in its last moment) may have finished it meanwhile.
+        current = self._run_storage.get_run_by_id(run.run_id)
+        if current is None or current.status is not _STARTED:
+            return current or run
         from dagster.core.definitions.events import EventMetadataEntry
         from dagster.core.events import EngineEventData
 
