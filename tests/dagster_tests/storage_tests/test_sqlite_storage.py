@@ -142,3 +142,31 @@ def test_reads_see_deletions_and_rewrites_by_another_storage(tmp_path):
     assert reader.get_logs_for_run("r1", cursor=1) == second[2:]
     writer.store_event(first[5])
     assert reader.get_logs_for_run("r1") == second + [first[5]]
+
+
+def test_asset_queries(tmp_path):
+    from dagster.core.definitions.events import Materialization
+    from dagster.core.events import StepMaterializationData
+
+    events = SqliteEventLogStorage(str(tmp_path))
+
+    def materialize(run_id, asset_key, timestamp):
+        data = StepMaterializationData(Materialization(label=asset_key, asset_key=asset_key))
+        record = event_record(run_id, "STEP_MATERIALIZATION", timestamp, "a.compute", data)
+        events.store_event(record)
+        return record
+
+    first = materialize("r1", "table_a", 1.0)
+    materialize("r1", "table_b", 2.0)
+    second = materialize("r2", "table_a", 3.0)
+    third = materialize("r1", "table_a", 4.0)
+    events.store_event(event_record("r1", "STEP_SUCCESS", 5.0, "a.compute"))
+    assert events.get_all_asset_keys() == ["table_a", "table_b"]
+    assert events.get_asset_events("table_a") == [third, second, first]
+    assert events.get_asset_events("table_a", limit=2) == [third, second]
+    row_id_of_second = [
+        key for key, record in events.get_logs_for_run_by_log_id("r2").items() if record == second
+    ][0]
+    assert events.get_asset_events("table_a", cursor=row_id_of_second) == [first]
+    assert events.get_asset_run_ids("table_a") == ["r1", "r2"]
+    assert events.get_asset_run_ids("missing") == []

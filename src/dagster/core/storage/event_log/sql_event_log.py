@@ -260,6 +260,47 @@ class SqlEventLogStorage(EventLogStorage):
     def get_step_stats_for_run(self, run_id: str) -> list[RunStepKeyStatsSnapshot]:
         return step_stats_from_records(run_id, self._typed_records(run_id, _STEP_STAT_TYPES))
 
+    # -- assets ------------------------------------------------------------------------------
+
+    def get_all_asset_keys(self) -> list[str]:
+        """Every asset key some materialization carried, sorted."""
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.asset_key)
+            .where(table.c.asset_key.isnot(None))
+            .distinct()
+            .order_by(table.c.asset_key)
+        )
+        return [row[0] for row in self._read(lambda conn: conn.execute(query).fetchall())]
+
+    def get_asset_events(
+        self, asset_key: str, cursor: int | None = None, limit: int | None = None
+    ) -> list[Any]:
+        """Materialization records of ``asset_key``, newest first; ``cursor`` is a row id (only
+        older rows are returned)."""
+        table = SqlEventLogStorageTable
+        query = db.select(table.c.run_id, table.c.event).where(
+            table.c.asset_key == check.str_param(asset_key, "asset_key")
+        )
+        if cursor is not None:
+            query = query.where(table.c.id < check.int_param(cursor, "cursor"))
+        query = query.order_by(table.c.id.desc())
+        if limit is not None:
+            query = query.limit(check.int_param(limit, "limit"))
+        rows = self._read(lambda conn: conn.execute(query).fetchall())
+        return [self._deserialize(run_id, body) for run_id, body in rows]
+
+    def get_asset_run_ids(self, asset_key: str) -> list[str]:
+        """Runs that materialized ``asset_key``, most recent first."""
+        table = SqlEventLogStorageTable
+        query = (
+            db.select(table.c.run_id, db.func.max(table.c.id).label("last_id"))
+            .where(table.c.asset_key == check.str_param(asset_key, "asset_key"))
+            .group_by(table.c.run_id)
+            .order_by(db.desc("last_id"))
+        )
+        return [row[0] for row in self._read(lambda conn: conn.execute(query).fetchall())]
+
     # -- deleting ----------------------------------------------------------------------------
 
     def delete_events(self, run_id: str) -> None:
