@@ -280,3 +280,23 @@ def test_run_group_members_are_checked(tmp_path):
         (child.run_id, PipelineRunStatus.FAILURE),
     ]
     assert instance.get_run_group("unknown") is None
+
+
+def test_status_repaired_from_the_log_when_the_process_died_after_its_final_event(tmp_path):
+    from dagster.core.events import DagsterEvent
+    from dagster.core.events.log import DagsterEventRecord
+
+    instance = DagsterInstance.ephemeral(str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    run = instance.create_run(
+        pipeline_name="p", status=PipelineRunStatus.STARTED, tags={PID_TAG: str(gone.pid), HOST_TAG: HOST}
+    )
+    for event_type in ("PIPELINE_START", "PIPELINE_SUCCESS"):  # in the log, but the status write was lost
+        instance.event_storage.store_event(
+            DagsterEventRecord(
+                None, event_type, 10, event_type, run.run_id, 1.0, None, "p", DagsterEvent(event_type, "p")
+            )
+        )
+    assert instance.get_run_by_id(run.run_id).status == PipelineRunStatus.SUCCESS
+    assert len(instance.all_logs(run.run_id)) == 2  # nothing written: the log already told

@@ -488,6 +488,11 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         current = self._run_storage.get_run_by_id(run.run_id)
         if current is None or current.status is not _STARTED:
             return current or run
+        finished = self._final_pipeline_event(run.run_id)
+        if finished is not None:
+            # The process died between writing its final event and the run's status: repair it.
+            self._run_storage.handle_run_event(run.run_id, finished)
+            return self._run_storage.get_run_by_id(run.run_id) or run
         from dagster.core.definitions.events import EventMetadataEntry
         from dagster.core.events import EngineEventData
 
@@ -495,6 +500,15 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         self.report_engine_event(cause, run, EngineEventData(entries), cls=DagsterInstance)
         self.report_run_failed(run, cause)
         return self._run_storage.get_run_by_id(run.run_id) or run
+
+    def _final_pipeline_event(self, run_id: str) -> Any:
+        """The PIPELINE_SUCCESS/FAILURE event of a run, if its log has one after its last start."""
+        final = None
+        for record in self._event_storage.get_logs_for_run(run_id):
+            event = record.dagster_event
+            if event is not None and event.event_type_value in _PIPELINE_EVENT_TYPES:
+                final = None if event.event_type_value == "PIPELINE_START" else event
+        return final
 
     # -------------------------------------------------------------------------------- directories
 
