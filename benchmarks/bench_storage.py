@@ -158,11 +158,18 @@ def _bench_read_events(base_dir: str) -> list[Row]:
     rows = [event_row(record) for record in records]
     storage._write(lambda conn: conn.execute(SqlEventLogStorageTable.insert(), rows))
     assert len(storage.get_logs_for_run(run_id)) == len(records)
-    read = _median_ms(lambda: storage.get_logs_for_run(run_id), repeat=5)
+    # Cold: a new storage object (as in a new process) parses every stored record.
+    cold = _median_ms(lambda: SqliteEventLogStorage(base_dir).get_logs_for_run(run_id), repeat=5)
+    # Warm: the same storage reads the run again (the UI polling it): unchanged rows are not re-parsed.
+    warm = _median_ms(lambda: storage.get_logs_for_run(run_id), repeat=5)
     stats = _median_ms(lambda: storage.get_stats_for_run(run_id), repeat=5)
+    count = len(records)
     return [
         Row(
-            f"storage: read all {len(records)} events of a 1,000-step run", read, "ms", "< 100 ms", read < 100
+            f"storage: read all {count} events of a 1,000-step run, cold", cold, "ms", "< 100 ms", cold < 100
+        ),
+        Row(
+            f"storage: read all {count} events of a 1,000-step run, warm", warm, "ms", "< 100 ms", warm < 100
         ),
         Row("storage: get_stats_for_run, same run", stats, "ms", "< 100 ms", stats < 100),
     ]
