@@ -372,3 +372,26 @@ class _OpaqueClass:
 from dagster import PythonObjectDagsterType  # noqa: E402
 
 _Opaque = PythonObjectDagsterType(_OpaqueClass, name="Opaque")
+
+
+def test_unannotated_composite_inputs_take_the_inner_type():
+    @composite_solid
+    def untyped(num):
+        return add_one(num)
+
+    assert untyped.input_defs[0].dagster_type.key == "Int"
+    assert untyped.input_mappings[0].definition is untyped.input_defs[0]
+
+    @lambda_solid
+    def text_len(text: str) -> int:
+        return len(text)
+
+    # Feeding inner inputs of different types: the input stays Any and the mapping check names it.
+    with pytest.raises(
+        DagsterInvalidDefinitionError, match='input "value" has type Any but is mapped to input'
+    ):
+
+        @composite_solid
+        def mixed(value):
+            add_one(value)
+            text_len(value)

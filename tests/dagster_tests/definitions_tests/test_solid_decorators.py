@@ -316,11 +316,14 @@ def test_lambda_solid():
     assert run_compute(anything) == [Output("hi", "text")]
 
 
-def test_lambda_solid_wraps_generator_as_value():
-    @lambda_solid
-    def gen():
-        yield 1
+def test_lambda_solid_cannot_yield():
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
 
-    (output,) = run_compute(gen)
-    assert output.output_name == "result"
-    assert list(output.value) == [1]
+        @lambda_solid
+        def gen():
+            yield 1
+
+    assert str(exc_info.value) == (
+        '@lambda_solid "gen" is a generator function (it uses `yield`). A lambda solid returns its one output; '
+        "to yield outputs, materializations or expectation results, use @solid (which takes a context)."
+    )

@@ -131,7 +131,8 @@ class InProgressCompositionContext:
                 if isinstance(binding, InvokedSolidOutputHandle):
                     deps[input_name] = DependencyDefinition(binding.solid_name, binding.output_name)
                 elif isinstance(binding, InputMappingNode):
-                    input_mappings.append((binding.input_def, node.name, input_name))
+                    target = node.solid_def.input_def_named(input_name)
+                    input_mappings.append((binding.input_def, node.name, input_name, target))
                 else:
                     deps[input_name] = MultiDependencyDefinition(
                         [DependencyDefinition(h.solid_name, h.output_name) for h in binding]
@@ -141,6 +142,9 @@ class InProgressCompositionContext:
 
 
 class CompleteCompositionContext:
+    """What a composition function recorded. ``input_mappings`` holds
+    ``(composite input def, inner solid name, inner input name, inner input def)`` tuples."""
+
     __slots__ = ("solid_defs", "dependencies", "input_mappings")
 
     def __init__(self, solid_defs: list, dependencies: dict, input_mappings: list):

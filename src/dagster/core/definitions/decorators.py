@@ -20,7 +20,7 @@ from dagster.core.definitions.composition import (
 from dagster.core.definitions.config import ConfigMapping
 from dagster.core.definitions.events import ExpectationResult, Materialization, Output
 from dagster.core.definitions.inference import FunctionShape
-from dagster.core.definitions.input import InputDefinition
+from dagster.core.definitions.input import NO_DEFAULT_VALUE, InputDefinition
 from dagster.core.definitions.output import OutputDefinition
 from dagster.core.definitions.pipeline import PipelineDefinition
 from dagster.core.definitions.solid import CompositeSolidDefinition, SolidDefinition
@@ -161,6 +161,11 @@ def lambda_solid(
     def decorate(fn: Callable) -> SolidDefinition:
         solid_name = name if isinstance(name, str) else fn.__name__
         what = f'@lambda_solid "{solid_name}"'
+        if inspect.isgeneratorfunction(fn):
+            raise DagsterInvalidDefinitionError(
+                f"{what} is a generator function (it uses `yield`). A lambda solid returns its one output; to "
+                "yield outputs, materializations or expectation results, use @solid (which takes a context)."
+            )
         shape = FunctionShape(fn, what, has_context=False)
         resolved_inputs = _check_defs_list(input_defs, InputDefinition, "input_defs", what)
         if resolved_inputs is None:
@@ -236,17 +241,22 @@ def composite_solid(
             exit_composition(context)
         complete = context.complete()
 
-        order = {d.name: i for i, d in enumerate(resolved_inputs)}
-        used = {input_def.name for input_def, _, _ in complete.input_mappings}
+        used = {mapping[0].name for mapping in complete.input_mappings}
         for input_def in resolved_inputs:
             if input_def.name not in used:
                 raise DagsterInvalidDefinitionError(
                     f'{what} has unmapped input "{input_def.name}": the function never passes it to a solid. '
                     "Pass it to an inner solid call, or remove the input."
                 )
+        untyped = shape.unannotated_input_names if input_defs is None else set()
+        final_defs = {
+            d.name: _typed_from_targets(d, complete.input_mappings) if d.name in untyped else d
+            for d in resolved_inputs
+        }
+        order = {d.name: i for i, d in enumerate(resolved_inputs)}
         input_mappings = [
-            input_def.mapping_to(solid_name_, input_name)
-            for input_def, solid_name_, input_name in sorted(
+            final_defs[input_def.name].mapping_to(inner_solid, inner_input)
+            for input_def, inner_solid, inner_input, _ in sorted(
                 complete.input_mappings, key=lambda m: order[m[0].name]
             )
         ]
@@ -266,6 +276,22 @@ def composite_solid(
         return _bare_or_called(name, decorate, "composite_solid", called_with)
     check.opt_str_param(name, "name")
     return decorate
+
+
+def _typed_from_targets(input_def: InputDefinition, mappings: list) -> InputDefinition:
+    """An unannotated composite input takes the type of the inner inputs it feeds, when they agree."""
+    types = {target.dagster_type.key: target.dagster_type for d, _, _, target in mappings if d is input_def}
+    if len(types) != 1:
+        return input_def
+    (dagster_type,) = types.values()
+    if dagster_type.key == input_def.dagster_type.key:
+        return input_def
+    return InputDefinition(
+        input_def.name,
+        dagster_type,
+        description=input_def.description,
+        default_value=input_def.default_value if input_def.has_default_value else NO_DEFAULT_VALUE,
+    )
 
 
 def _output_mappings(what: str, returned: Any, explicit_outputs: list | None) -> list:

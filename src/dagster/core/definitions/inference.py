@@ -101,6 +101,10 @@ class FunctionShape:
         return self.signature.return_annotation in (None, type(None))
 
     @property
+    def unannotated_input_names(self) -> set[str]:
+        return {p.name for p in self.input_params if p.annotation is inspect.Parameter.empty}
+
+    @property
     def positional_input_names(self) -> list[str]:
         return [p.name for p in self.input_params]
 
