@@ -6,11 +6,15 @@ Colours come from ``click.style`` and are dropped automatically when stdout is n
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import click
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _STEP_STATUS_STYLE = {
     "STEP_START": ("START", "blue"),
@@ -23,17 +27,32 @@ _STEP_STATUS_STYLE = {
 
 
 def _error_text(error: Any) -> str:
-    """The user's own exception and traceback out of a ``SerializableErrorInfo`` chain."""
+    """The user's own exception out of a ``SerializableErrorInfo`` chain, with the user's frames only."""
     if error is None:
         return ""
     innermost = error
     while getattr(innermost, "cause", None) is not None:
         innermost = innermost.cause
-    text = innermost.message.rstrip()
-    stack = "".join(getattr(innermost, "stack", []) or []).rstrip()
+    frames = [frame for frame in getattr(innermost, "stack", None) or [] if not _is_framework_frame(frame)]
+    lines = []
     if innermost is not error:
-        text = f"{error.message.strip()}\n{text}"
-    return f"{text}\n{stack}" if stack else text
+        lines.append(_short_name(error.message.strip()))
+    if frames:
+        lines.append("Traceback (most recent call last):")
+        lines.append("".join(frames).rstrip())
+    lines.append(_short_name(innermost.message.rstrip()))
+    return "\n".join(lines)
+
+
+def _short_name(message: str) -> str:
+    """``dagster.core.errors.DagsterXError: ...`` as ``DagsterXError: ...`` (our module paths are noise)."""
+    return re.sub(r"^dagster(?:\.\w+)+\.(\w+): ", r"\1: ", message)
+
+
+def _is_framework_frame(frame_text: str) -> bool:
+    """A formatted traceback entry (``  File "...", line N, in f``) from inside the dagster package."""
+    first_line = frame_text.strip().splitlines()[0] if frame_text.strip() else ""
+    return first_line.startswith(f'File "{_PACKAGE_DIR}{os.sep}')
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -50,6 +69,7 @@ class RunSummary:
         self.skipped: list[str] = []
         self.materializations = 0
         self.pipeline_failed = False
+        self.init_failed = False
 
     @property
     def success(self) -> bool:
@@ -62,6 +82,7 @@ class EventPrinter:
     def __init__(self, echo: Callable[[str], None] | None = None) -> None:
         self._echo = echo or (lambda line: click.echo(line))
         self.summary = RunSummary()
+        self._engine_error_shown = False
 
     def _line(self, status: str, color: str, subject: str, detail: str = "") -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -100,6 +121,7 @@ class EventPrinter:
                 click.style(f"expectation {label} {'passed' if passed else 'failed'}", fg=color),
             )
         elif kind == "ENGINE_EVENT" and getattr(data, "error", None) is not None:
+            self._engine_error_shown = True
             self._line("ENGINE", "red", event.pipeline_name, event.message or "")
             self._echo(_indent(_error_text(data.error), "    "))
 
@@ -126,7 +148,7 @@ class EventPrinter:
                 self._echo(click.style(_indent(_error_text(error), "    "), fg="red"))
         elif kind == "STEP_SKIPPED":
             self.summary.skipped.append(step)
-            self._line(status, color, step, "skipped: an upstream output was not produced")
+            self._line(status, color, step, "skipped")
         elif kind == "STEP_UP_FOR_RETRY":
             self._line(status, color, step, event.message or "up for retry")
         elif kind == "STEP_START":
@@ -138,11 +160,15 @@ class EventPrinter:
         if kind == "PIPELINE_SUCCESS":
             return
         self.summary.pipeline_failed = True
-        error = getattr(data, "error", None)
         if kind == "PIPELINE_INIT_FAILURE":
+            self.summary.init_failed = True
             self._line("FAIL", "red", event.pipeline_name, "could not start (resources, loggers or storage)")
-            if error is not None:
-                self._echo(click.style(_indent(_error_text(error), "    "), fg="red"))
+            error = getattr(data, "error", None)
+            if error is None:
+                return
+            # The engine event before it already showed the user's traceback: the summary line is enough.
+            text = _short_name(error.message.strip()) if self._engine_error_shown else _error_text(error)
+            self._echo(click.style(_indent(text, "    "), fg="red"))
 
     @staticmethod
     def _materialization_text(data: Any) -> str:

@@ -61,6 +61,11 @@ def _compute_log_location(instance: Any, run_id: str) -> str | None:
     return os.path.dirname(path)
 
 
+def _status(instance: Any, run_id: str) -> str | None:
+    run = instance.get_run_by_id(run_id)
+    return run.status.value if run is not None else None
+
+
 @contextmanager
 def _console_stream() -> Iterator[TextIO]:
     """A stream to the console that stays there while steps capture fds 1 and 2 into compute logs."""
@@ -111,6 +116,11 @@ def execute_and_print(
 
         instance.add_event_listener(pipeline_run.run_id, on_record)
         result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
+        if printer.summary.init_failed and _status(instance, pipeline_run.run_id) == "NOT_STARTED":
+            # Nothing else will ever finish a run that could not initialize: record it as failed.
+            instance.report_run_failed(
+                pipeline_run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event."
+            )
         final_run = instance.get_run_by_id(pipeline_run.run_id)
         status = (
             final_run.status.value if final_run is not None else ("SUCCESS" if result.success else "FAILURE")

@@ -453,3 +453,77 @@ def test_colours_on_a_terminal(tutorial_dir, dagster_home):
     output = b"".join(chunks).decode()
     assert "\x1b[32m\x1b[1mOK    \x1b[0m" in output  # green, bold status
     assert "SUCCESS" in output
+
+
+FAILING_PIPELINES = """
+from dagster import EventMetadataEntry, Failure, Int, ModeDefinition, OutputDefinition, pipeline, resource, solid
+
+
+@resource
+def broken_db(_):
+    raise ConnectionError("db down")
+
+
+@solid(required_resource_keys={"db"})
+def uses_db(_):
+    return 1
+
+
+@pipeline(mode_defs=[ModeDefinition(resource_defs={"db": broken_db})])
+def init_failure_pipeline():
+    uses_db()
+
+
+@solid(output_defs=[OutputDefinition(Int)])
+def returns_text(_):
+    return "x"
+
+
+@solid
+def says_no(_):
+    raise Failure(description="upstream API said no", metadata_entries=[EventMetadataEntry.text("429", "status")])
+
+
+@pipeline
+def failing_pipeline():
+    returns_text()
+    says_no()
+"""
+
+
+def test_resource_init_failure_fails_the_run(tmp_path, dagster_home):
+    (tmp_path / "failing_defs.py").write_text(FAILING_PIPELINES)
+    proc = run_dagster(
+        ["pipeline", "execute", "-f", "failing_defs.py", "-n", "init_failure_pipeline"],
+        str(tmp_path),
+        dagster_home,
+    )
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "ENGINE init_failure_pipeline  Initialization of resources [db] failed." in out
+    assert f'File "{tmp_path}/failing_defs.py", line 7, in broken_db' in out
+    assert "FAIL   init_failure_pipeline  could not start (resources, loggers or storage)" in out
+    assert "    DagsterResourceFunctionError: Error executing the resource function" in out
+    assert out.count("ConnectionError: db down") == 2  # the traceback once, then the one-line summary
+    (run,) = stored_runs(dagster_home)
+    assert run.status.value == "FAILURE"
+    assert f"Run {run.run_id} FAILURE" in out
+    assert_no_package_traceback(out + proc.stderr)
+
+
+def test_type_check_and_failure_events(tmp_path, dagster_home):
+    (tmp_path / "failing_defs.py").write_text(FAILING_PIPELINES)
+    proc = run_dagster(
+        ["pipeline", "execute", "-f", "failing_defs.py", "-n", "failing_pipeline"],
+        str(tmp_path),
+        dagster_home,
+    )
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "returns_text.compute  output result failed its type check" in out
+    assert '    DagsterTypeCheckDidNotPass: Type check failed for step output "result"' in out
+    assert f'      File "{tmp_path}/failing_defs.py", line 27, in says_no' in out
+    assert "    Failure: upstream API said no" in out
+    assert "  steps: 0 succeeded, 2 failed, 0 skipped" in out
+    assert "  failed steps: returns_text.compute, says_no.compute" in out
+    assert_no_package_traceback(out + proc.stderr)
