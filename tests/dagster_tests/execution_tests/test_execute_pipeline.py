@@ -175,3 +175,39 @@ def test_iterator_run_and_plan_entry_points(instance):
     plan_events = execute_plan(plan, instance, plan_run)
     assert "PIPELINE_START" not in types_of(plan_events)
     assert types_of(plan_events).count("STEP_SUCCESS") == 2
+
+
+def test_fan_in_passes_a_list_in_dependency_order(instance):
+    from dagster import List
+
+    @lambda_solid
+    def num_one():
+        return 1
+
+    @lambda_solid
+    def num_two():
+        return 2
+
+    @lambda_solid(input_defs=[InputDefinition("nums", List[Int])])
+    def collect(nums):
+        return nums
+
+    @pipeline
+    def fan_in():
+        collect([num_two(), num_one()])
+
+    result = execute_pipeline(fan_in, quiet(), instance=instance)
+    assert result.result_for_solid("collect").output_value() == [2, 1]
+    step_input = next(e for e in result.event_list if e.event_type_value == "STEP_INPUT")
+    assert step_input.message == 'Got input "nums" of type "[Int]". (Type check passed).'
+
+
+def test_retries_config_round_trip():
+    from dagster.core.execution.retries import Retries, RetryMode
+
+    assert Retries.from_config(None).enabled
+    assert Retries.from_config({"disabled": {}}).disabled
+    retries = Retries.from_config({"enabled": {}})
+    retries.mark_attempt("a.compute")
+    restored = Retries.from_config(retries.to_config())
+    assert restored.mode is RetryMode.ENABLED and restored.get_attempt_count("a.compute") == 1
