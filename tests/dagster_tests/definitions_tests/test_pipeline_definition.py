@@ -390,3 +390,13 @@ def test_string_input_of_path_type_accepts_string_output():
         name="p", solid_defs=[shout, read], dependencies={"read": {"p": DependencyDefinition("shout")}}
     )
     assert String is not None
+
+
+def test_pipeline_tags():
+    pipeline_def = PipelineDefinition(name="p", solid_defs=[emit], tags={"owner": "me", "retries": 3})
+    assert pipeline_def.tags == {"owner": "me", "retries": "3"}
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        PipelineDefinition(name="p", solid_defs=[emit], tags={"dagster/schedule_name": "x"})
+    assert str(exc_info.value) == (
+        'Tag "dagster/schedule_name" of pipeline "p" uses the reserved prefix "dagster/". Rename the tag.'
+    )

@@ -314,3 +314,28 @@ def test_is_optional_field_still_accepted():
             return context.solid_config["n"]
 
     assert not legacy.config_field.config_type.fields["n"].is_required
+
+
+def test_generator_resource_teardown_runs_even_when_a_solid_fails():
+    events = []
+
+    @resource
+    def tracked(init_context):
+        events.append("setup")
+        try:
+            yield "conn"
+        finally:
+            events.append("teardown")
+
+    @solid(required_resource_keys={"conn"})
+    def explode(context):
+        assert context.resources.conn == "conn"
+        raise ValueError("boom")
+
+    @pipeline(mode_defs=[ModeDefinition(resource_defs={"conn": tracked})])
+    def failing():
+        explode()
+
+    result = execute_pipeline(failing, raise_on_error=False)
+    assert not result.success
+    assert events == ["setup", "teardown"]

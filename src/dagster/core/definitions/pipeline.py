@@ -15,7 +15,7 @@ from dagster.core.definitions.structure import (
     check_unconnected_inputs,
     toposort_solid_names,
 )
-from dagster.core.definitions.utils import format_names, validate_tags
+from dagster.core.definitions.utils import check_user_tags, format_names, validate_tags
 from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 
 UNNAMED_PIPELINE = "<<unnamed>>"
@@ -40,6 +40,7 @@ class PipelineDefinition:
         container = f'pipeline "{self._name}"'
         self._description = check.opt_str_param(description, "description")
         self._tags = validate_tags(tags, container)
+        check_user_tags(self._tags, container)
         self._solid_defs = check_solid_defs(solid_defs, container)
         self._solids, self._dep_dict = build_solids(self._solid_defs, dependencies or {}, None, container)
         self._dependency_structure = DependencyStructure.from_definitions(self._solids, self._dep_dict)
