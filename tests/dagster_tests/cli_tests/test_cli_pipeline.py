@@ -527,3 +527,21 @@ def test_type_check_and_failure_events(tmp_path, dagster_home):
     assert "  steps: 0 succeeded, 2 failed, 0 skipped" in out
     assert "  failed steps: returns_text.compute, says_no.compute" in out
     assert_no_package_traceback(out + proc.stderr)
+
+
+def test_module_target_subprocess(tutorial_dir, dagster_home):
+    listed = run_dagster(
+        ["pipeline", "list", "-m", "repository", "-n", "define_repository"], tutorial_dir, None
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("Repository tutorial_repository\n")
+    executed = run_dagster(
+        ["pipeline", "execute", "-m", "repository", "-n", "define_repository", "hello_world_pipeline"],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert executed.returncode == 0, executed.stderr
+    assert "  steps: 1 succeeded, 0 failed, 0 skipped" in executed.stdout
+    missing = run_dagster(["pipeline", "list", "-m", "no_such_repo_module", "-n", "f"], tutorial_dir, None)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith('Error: Could not find module "no_such_repo_module"')

@@ -334,3 +334,16 @@ def test_cache_handle_and_sub_pipeline(repo_file):
     ExecutionTargetHandle.cache_handle(sub, handle, ["one"])
     assert ExecutionTargetHandle.get_handle(sub) == (handle, ["one"])
     assert os.path.isabs(handle.data.python_file)
+
+
+def test_module_whose_own_import_fails_shows_the_users_traceback(tmp_path, monkeypatch):
+    write_module(tmp_path, "needs_missing_dep", "import needs_missing_dep_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(DagsterCodeLoadError) as excinfo:
+        ExecutionTargetHandle.for_repo_module(
+            "needs_missing_dep", "define_repo"
+        ).build_repository_definition()
+    message = str(excinfo.value)
+    assert message.startswith('Error while importing your module "needs_missing_dep":')
+    assert 'needs_missing_dep.py", line 1, in <module>' in message
+    assert "No module named 'needs_missing_dep_not_installed'" in message

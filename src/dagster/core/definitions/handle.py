@@ -103,7 +103,7 @@ def _load_module_by_name(module_name: str, working_directory: str | None = None)
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             raise DagsterCodeLoadError(
                 f'Could not find module "{module_name}" (no module named "{exc.name}"). Check the '
                 "-m/--module-name argument and that the package is installed or in the working directory "
