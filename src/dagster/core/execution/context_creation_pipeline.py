@@ -98,20 +98,8 @@ def required_resource_keys_to_init(execution_plan: Any, system_storage_def: Any)
     """Resources the steps to execute need (solids, their input/output types) plus the storage's."""
     keys = set(system_storage_def.required_resource_keys or ())
     for step in execution_plan.execution_steps():
-        keys.update(step.solid.definition.required_resource_keys or ())
-        for step_input in step.step_inputs:
-            _add_type_keys(keys, step_input.dagster_type, step_input.dagster_type.input_hydration_config)
-        for step_output in step.step_outputs:
-            _add_type_keys(
-                keys, step_output.dagster_type, step_output.dagster_type.output_materialization_config
-            )
+        keys.update(step.required_resource_keys)
     return frozenset(keys)
-
-
-def _add_type_keys(keys: set, dagster_type: Any, config: Any) -> None:
-    keys.update(dagster_type.required_resource_keys or ())
-    if config is not None:
-        keys.update(config.required_resource_keys() or ())
 
 
 def pipeline_initialization_event_generator(

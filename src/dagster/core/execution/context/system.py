@@ -168,16 +168,12 @@ class SystemPipelineExecutionContext:
         return self.pipeline_run.tags.get(key)
 
     def step_required_resource_keys(self, step: Any) -> frozenset:
-        """The resources a step may use: its solid's, its system storage's and its types'."""
+        """The resources a step may use: its solid's, its input/output types' and its storage's."""
         keys = self._step_resource_keys.get(step.key)
         if keys is None:
-            keys = set(step.solid.definition.required_resource_keys or ())
-            keys.update(self.system_storage_def.required_resource_keys or ())
-            for step_input in step.step_inputs:
-                keys.update(_type_resource_keys(step_input.dagster_type, for_input=True))
-            for step_output in step.step_outputs:
-                keys.update(_type_resource_keys(step_output.dagster_type, for_input=False))
-            keys = frozenset(keys)
+            keys = step.required_resource_keys | frozenset(
+                self.system_storage_def.required_resource_keys or ()
+            )
             self._step_resource_keys[step.key] = keys
         return keys
 
@@ -186,14 +182,6 @@ class SystemPipelineExecutionContext:
 
     def for_type(self, dagster_type: Any) -> TypeCheckContext:
         return TypeCheckContext(self._data, self._log_manager, dagster_type)
-
-
-def _type_resource_keys(dagster_type: Any, for_input: bool) -> frozenset:
-    keys = set(dagster_type.required_resource_keys or ())
-    config = dagster_type.input_hydration_config if for_input else dagster_type.output_materialization_config
-    if config is not None:
-        keys.update(config.required_resource_keys() or ())
-    return frozenset(keys)
 
 
 class SystemStepExecutionContext:

@@ -47,10 +47,7 @@ from dagster.core.execution.plan.objects import (
 from dagster.core.execution.plan.objects import StepInputSourceType as _Source
 from dagster.core.execution.retries import Retries
 from dagster.core.storage.intermediates_manager import ObjectStoreOperation
-from dagster.core.types.dagster_type import DagsterTypeKind
 from dagster.utils.error import serializable_error_info_from_exc_info
-
-_FRAMEWORK_CHECKED_KINDS = frozenset({DagsterTypeKind.SCALAR})
 
 
 def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iterator[DagsterEvent]:
@@ -266,9 +263,9 @@ def _load_intermediate(step_context: Any, step_input: Any, handle: StepOutputHan
     return result
 
 
-def _type_check(step_context: Any, dagster_type: Any, value: Any, what: str):
-    if dagster_type.kind in _FRAMEWORK_CHECKED_KINDS and dagster_type.is_builtin or dagster_type.is_any:
-        # Any and the builtin scalars are checked by our own code: no user code boundary needed.
+def _type_check(step_context: Any, step_io: Any, value: Any, what: str):
+    dagster_type = step_io.dagster_type
+    if step_io.framework_checked:
         return dagster_type.type_check(None, value)
     type_context = step_context.for_type(dagster_type)
     with user_code_error_boundary(
@@ -283,7 +280,7 @@ def _type_check(step_context: Any, dagster_type: Any, value: Any, what: str):
 
 def _type_checked_input_event(step_context: Any, step_input: Any, value: Any) -> Iterator[DagsterEvent]:
     dagster_type = step_input.dagster_type
-    type_check = _type_check(step_context, dagster_type, value, f'input "{step_input.name}"')
+    type_check = _type_check(step_context, step_input, value, f'input "{step_input.name}"')
     yield DagsterEvent.step_input_event(
         step_context,
         StepInputData(
@@ -324,7 +321,7 @@ def _output_events(step_context: Any, output: Output) -> Iterator[DagsterEvent]:
         )
     dagster_type = step_output.dagster_type
     value = output.value
-    type_check = _type_check(step_context, dagster_type, value, f'output "{output.output_name}"')
+    type_check = _type_check(step_context, step_output, value, f'output "{output.output_name}"')
     handle = StepOutputHandle(step.key, output.output_name)
     yield DagsterEvent.step_output_event(
         step_context,

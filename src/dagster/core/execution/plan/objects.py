@@ -39,6 +39,22 @@ __all__ = [
 ]
 
 
+def is_framework_checked(dagster_type: Any) -> bool:
+    """True for types whose check is our own code (Any, builtin scalars): no user code boundary needed."""
+    from dagster.core.types.dagster_type import DagsterTypeKind
+
+    return dagster_type.is_any or (dagster_type.kind is DagsterTypeKind.SCALAR and dagster_type.is_builtin)
+
+
+def type_resource_keys(dagster_type: Any, for_input: bool) -> frozenset:
+    """Resources a type needs: its own, plus its input hydration or output materialization config's."""
+    keys = set(dagster_type.required_resource_keys or ())
+    config = dagster_type.input_hydration_config if for_input else dagster_type.output_materialization_config
+    if config is not None:
+        keys.update(config.required_resource_keys() or ())
+    return frozenset(keys)
+
+
 class StepInputSourceType(Enum):
     SINGLE_OUTPUT = "SINGLE_OUTPUT"  # one upstream step output
     MULTIPLE_OUTPUTS = "MULTIPLE_OUTPUTS"  # fan-in: a list of upstream step outputs
@@ -63,6 +79,7 @@ class StepInput:
         "config_data",
         "default_value",
         "config_path",
+        "framework_checked",
     )
 
     def __init__(
@@ -82,6 +99,7 @@ class StepInput:
         self.config_data = config_data
         self.default_value = default_value
         self.config_path = config_path
+        self.framework_checked = is_framework_checked(dagster_type)
 
     @property
     def is_from_output(self) -> bool:
@@ -114,13 +132,14 @@ class StepInput:
 class StepOutput:
     """One output of a step: its name, type, whether it may be absent, and its ``outputs:`` config."""
 
-    __slots__ = ("name", "dagster_type", "optional", "materialization_configs")
+    __slots__ = ("name", "dagster_type", "optional", "materialization_configs", "framework_checked")
 
     def __init__(self, name: str, dagster_type: Any, optional: bool, materialization_configs: list):
         self.name = name
         self.dagster_type = dagster_type
         self.optional = optional
         self.materialization_configs = materialization_configs
+        self.framework_checked = is_framework_checked(dagster_type)
 
     def __repr__(self) -> str:
         return f"StepOutput({self.name!r}, optional={self.optional})"
@@ -141,6 +160,7 @@ class ExecutionStep:
         "kind",
         "logging_tags",
         "solid_handle_str",
+        "required_resource_keys",
     )
 
     def __init__(
@@ -161,6 +181,13 @@ class ExecutionStep:
         self.step_input_dict = {step_input.name: step_input for step_input in step_inputs}
         self.step_output_dict = {step_output.name: step_output for step_output in step_outputs}
         self.kind = StepKind.COMPUTE
+        keys = set(solid.definition.required_resource_keys or ())
+        for step_input in step_inputs:
+            keys.update(type_resource_keys(step_input.dagster_type, for_input=True))
+        for step_output in step_outputs:
+            keys.update(type_resource_keys(step_output.dagster_type, for_input=False))
+        # What the solid and its input/output types need (the system storage's keys come on top).
+        self.required_resource_keys = frozenset(keys)
         self.logging_tags = {
             "pipeline": pipeline_name,
             "solid": self.solid_handle_str,
