@@ -327,3 +327,24 @@ def test_lambda_solid_cannot_yield():
         '@lambda_solid "gen" is a generator function (it uses `yield`). A lambda solid returns its one output; '
         "to yield outputs, materializations or expectation results, use @solid (which takes a context)."
     )
+
+
+def test_bad_config_schema_names_the_solid_and_keeps_its_class():
+    from dagster.core.errors import DagsterInvalidConfigDefinitionError
+
+    with pytest.raises(DagsterInvalidConfigDefinitionError) as exc_info:
+
+        @solid(config={"rows": None})
+        def bad_config(context):
+            pass
+
+    assert str(exc_info.value).startswith(
+        "Invalid config schema for solid \"bad_config\": Error defining config. Original value passed: {'rows': None}."
+    )
+    with pytest.raises(
+        DagsterInvalidConfigDefinitionError, match='Invalid config schema for solid "bad_type_config"'
+    ):
+
+        @solid(config=object())
+        def bad_type_config(context):
+            pass

@@ -116,8 +116,10 @@ def config_field_from_spec(config: Any, owner: str) -> Any:
         return config
     try:
         return convert_potential_field(config)
-    except DagsterInvalidConfigDefinitionError as exc:
-        raise DagsterInvalidDefinitionError(f"Invalid config schema for {owner}: {exc}") from exc
+    except (DagsterInvalidConfigDefinitionError, DagsterInvalidDefinitionError) as exc:
+        # Keep the class (callers may catch it) and say whose config it is.
+        exc.args = (f"Invalid config schema for {owner}: {exc}", *exc.args[1:])
+        raise
 
 
 def check_init_fn(fn: Callable, what: str, owner: str) -> Callable:
