@@ -7,6 +7,7 @@
 - ``create_test_pipeline_execution_context`` / ``yield_empty_pipeline_context`` give the run
   context of an empty pipeline.
 - ``get_temp_dir`` / ``get_temp_file_name`` / ``get_temp_file_names`` are self-cleaning temp paths.
+- ``FilesytemTestScheduler`` is a scheduler for tests that needs no crontab.
 """
 
 from __future__ import annotations
@@ -318,3 +319,71 @@ def check_dagster_type(dagster_type: Any, value: Any) -> Any:
             "return a TypeCheck or a bool."
         )
     return type_check
+
+
+# -- a scheduler for tests ----------------------------------------------------------------------
+
+
+def _define_filesystem_test_scheduler() -> type:
+    """Build ``FilesytemTestScheduler`` (on first use: the scheduler interface is a heavier import)."""
+    from dagster.core.scheduler import Scheduler
+    from dagster.serdes import ConfigurableClass
+
+    class FilesytemTestScheduler(Scheduler, ConfigurableClass):
+        """A scheduler for tests: keeps the running schedules in memory instead of a crontab, and
+        puts schedule logs under ``<artifacts_dir>/logs/<repository>/<schedule>/``. Storage state
+        (RUNNING/STOPPED) is kept by the base class and the instance, as for any scheduler.
+        The name keeps Dagster 0.7's spelling."""
+
+        def __init__(self, artifacts_dir: str, inst_data: Any = None):
+            self._artifacts_dir = check.str_param(artifacts_dir, "artifacts_dir")
+            self._inst_data = inst_data
+            self._running: set[tuple[str, str]] = set()
+
+        @property
+        def inst_data(self) -> Any:
+            return self._inst_data
+
+        @classmethod
+        def config_type(cls) -> dict:
+            return {"base_dir": str}
+
+        @staticmethod
+        def from_config_value(inst_data: Any, config_value: dict) -> FilesytemTestScheduler:
+            return FilesytemTestScheduler(artifacts_dir=config_value["base_dir"], inst_data=inst_data)
+
+        def debug_info(self) -> str:
+            running = ", ".join(f"{repo}/{name}" for repo, name in sorted(self._running)) or "none"
+            return f"FilesytemTestScheduler in {self._artifacts_dir}; running schedules: {running}"
+
+        def start_schedule(self, instance: Any, repository: Any, schedule_name: str) -> None:
+            self._running.add((repository.name, schedule_name))
+
+        def stop_schedule(self, instance: Any, repository: Any, schedule_name: str) -> None:
+            self._running.discard((repository.name, schedule_name))
+
+        def running_schedule_count(self, repository_name: str, schedule_name: str) -> int:
+            return 1 if (repository_name, schedule_name) in self._running else 0
+
+        def get_logs_directory(self, instance: Any, repository: Any, schedule_name: str) -> str:
+            return os.path.join(self._artifacts_dir, "logs", repository.name, schedule_name)
+
+        def get_logs_path(self, instance: Any, repository: Any, schedule_name: str) -> str:
+            return os.path.join(self.get_logs_directory(instance, repository, schedule_name), "scheduler.log")
+
+        def wipe(self, instance: Any) -> None:
+            self._running.clear()
+
+    FilesytemTestScheduler.__module__ = __name__
+    return FilesytemTestScheduler
+
+
+_LAZY: dict[str, Any] = {}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FilesytemTestScheduler":
+        if name not in _LAZY:
+            _LAZY[name] = _define_filesystem_test_scheduler()
+        return _LAZY[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
