@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -49,7 +50,10 @@ def test_launch_runs_the_pipeline_in_another_process(tmp_path):
         handle.build_pipeline_definition(), tags=SubprocessRunLauncher.tags_for_handle(handle)
     )
     assert instance.launch_run(run.run_id) == run
-    assert instance.run_launcher.join(timeout=120) == {run.run_id: 0}
+    codes = instance.run_launcher.join(timeout=120)
+    log_path = os.path.join(instance.intermediates_directory(run.run_id), "launcher.log")
+    with open(log_path) as log_file:
+        assert codes == {run.run_id: 0}, log_file.read()
 
     finished = instance.get_run_by_id(run.run_id)
     assert finished.status == PipelineRunStatus.SUCCESS
