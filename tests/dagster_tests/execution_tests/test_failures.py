@@ -13,6 +13,7 @@ from dagster import (
     InputDefinition,
     Int,
     ModeDefinition,
+    Output,
     OutputDefinition,
     String,
     TypeCheck,
@@ -296,3 +297,49 @@ def test_logger_that_raises_while_logging_still_leaves_a_failed_run(instance):
     assert [e.event_type_value for e in stored] == ["PIPELINE_START", "ENGINE_EVENT", "PIPELINE_FAILURE"]
     assert stored[1].message == "An unexpected error interrupted the run: OSError: log sink is gone"
     assert stored[1].engine_event_data.error.cls_name == "OSError"
+
+
+def _single_solid_pipeline(solid_def):
+    @pipeline(name=f"run_{solid_def.name}")
+    def p():
+        solid_def()
+
+    return p
+
+
+@solid
+def yields_unknown_output(_):
+    yield Output(1, "nope")
+
+
+@solid
+def yields_twice(_):
+    yield Output(1)
+    yield Output(2)
+
+
+@solid
+def yields_garbage(_):
+    yield 42
+
+
+@pytest.mark.parametrize(
+    "solid_def, expected",
+    [
+        (
+            yields_unknown_output,
+            'yielded an output named "nope", which the solid does not define. Its outputs are: "result".',
+        ),
+        (yields_twice, 'yielded output "result" more than once'),
+        (yields_garbage, "it may only yield Output, Materialization or ExpectationResult"),
+    ],
+)
+def test_misbehaving_compute_functions_fail_the_step_with_a_clear_message(instance, solid_def, expected):
+    result = execute_pipeline(
+        _single_solid_pipeline(solid_def), quiet(), instance=instance, raise_on_error=False
+    )
+    assert not result.success
+    error = result.result_for_solid(solid_def.name).failure_data.error
+    assert error.cls_name == "DagsterInvariantViolationError"
+    assert f'Compute function of solid "{solid_def.name}"' in error.message
+    assert expected in error.message
