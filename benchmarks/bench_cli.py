@@ -27,6 +27,8 @@ def _median_ms(argv: list[str], cwd: str) -> tuple[float, float]:
     """Median wall time and median CPU time (user + system) of ``argv``, in milliseconds."""
     env = dict(os.environ)
     env.pop("DAGSTER_HOME", None)
+    # As on a user's machine: bytecode is cached (the warm-up run writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     walls, cpus = [], []
     for attempt in range(RUNS + 1):
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -45,6 +45,7 @@ def test_help_texts_have_examples():
         ["pipeline", "execute"],
         ["pipeline", "launch"],
         ["pipeline", "scaffold_config"],
+        ["pipeline", "backfill"],
         ["run", "list"],
         ["run", "wipe"],
         ["instance", "info"],

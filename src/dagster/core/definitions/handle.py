@@ -208,12 +208,12 @@ class LoaderEntrypoint(
         )
 
 
-class RepositoryYamlTarget(NamedTuple):
+class RepositoryYamlTarget(
+    NamedTuple(
+        "_RepositoryYamlTarget", [("python_file", str | None), ("module_name", str | None), ("fn_name", str)]
+    )
+):
     """What a ``repository.yaml`` points at: an absolute python file or a module, and a fn name."""
-
-    python_file: str | None
-    module_name: str | None
-    fn_name: str
 
 
 def read_repository_yaml(file_path: str) -> RepositoryYamlTarget:
@@ -272,13 +272,13 @@ class _ExecutionTargetHandleData(
     NamedTuple(
         "_ExecutionTargetHandleData",
         [
-            ("repository_yaml", "str | None"),
-            ("module_name", "str | None"),
-            ("python_file", "str | None"),
-            ("fn_name", "str | None"),
-            ("pipeline_name", "str | None"),
-            ("solid_subset", "list | None"),
-            ("working_directory", "str | None"),
+            ("repository_yaml", str | None),
+            ("module_name", str | None),
+            ("python_file", str | None),
+            ("fn_name", str | None),
+            ("pipeline_name", str | None),
+            ("solid_subset", list | None),
+            ("working_directory", str | None),
         ],
     )
 ):
