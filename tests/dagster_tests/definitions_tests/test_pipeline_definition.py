@@ -400,3 +400,21 @@ def test_pipeline_tags():
     assert str(exc_info.value) == (
         'Tag "dagster/schedule_name" of pipeline "p" uses the reserved prefix "dagster/". Rename the tag.'
     )
+
+
+def test_sub_pipeline_with_unloadable_input_names_the_subset():
+    @lambda_solid
+    def make_conn():
+        return Connection()
+
+    pipeline_def = PipelineDefinition(
+        name="p",
+        solid_defs=[make_conn, use_conn],
+        dependencies={"use_conn": {"conn": DependencyDefinition("make_conn")}},
+    )
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        pipeline_def.build_sub_pipeline(["use_conn"])
+    assert str(exc_info.value).startswith(
+        'Cannot run the solid subset "use_conn" of pipeline "p": Input "conn" of solid "use_conn" in pipeline "p" '
+        "is not connected"
+    )

@@ -269,15 +269,21 @@ class PipelineDefinition:
                 else:
                     deps[input_name] = dep
             dependencies[SolidInvocation(solid.definition.name, name, solid.invocation_tags)] = deps
-        return PipelineDefinition(
-            solid_defs=solid_defs,
-            name=self._name,
-            description=self._description,
-            dependencies=dependencies,
-            mode_defs=self._mode_definitions,
-            tags=self._tags,
-            _parent_pipeline_def=self,
-        )
+        try:
+            return PipelineDefinition(
+                solid_defs=solid_defs,
+                name=self._name,
+                description=self._description,
+                dependencies=dependencies,
+                mode_defs=self._mode_definitions,
+                tags=self._tags,
+                _parent_pipeline_def=self,
+            )
+        except DagsterInvalidDefinitionError as exc:
+            raise DagsterInvalidDefinitionError(
+                f'Cannot run the solid subset {format_names(solid_subset)} of pipeline "{self._name}": {exc} '
+                "Add the solids that feed it to the subset, or provide the input in the run config."
+            ) from exc
 
     # Run config schema and snapshots
 
