@@ -63,12 +63,13 @@ class DagsterInvalidConfigDefinitionError(DagsterError):
         self.original_root = original_root
         self.current_value = current_value
         self.stack = stack
-        path = ":" + ":".join(str(level) for level in stack) if stack else ""
+        where = "at stack path :" + ":".join(str(level) for level in stack) if stack else "at the root"
         super().__init__(
-            f"Error defining config. Original value passed: {original_root!r}. Error at stack path {path}. "
+            f"Error defining config. Original value passed: {original_root!r}. Error {where}. "
             f"{current_value!r} cannot be resolved. Reason: {reason or 'unknown'}. "
             "A config schema is a config type (Int, String, Shape(...), ...), a Python scalar type "
-            "(int, str, bool, float), a dict of such schemas, or a one-element list of one.",
+            "(int, str, bool, float), typing.List[...] / typing.Optional[...] of a schema, a dict of "
+            "such schemas, or a one-element list of one.",
             **kwargs,
         )
 
