@@ -71,10 +71,6 @@ class RunSummary:
         self.pipeline_failed = False
         self.init_failed = False
 
-    @property
-    def success(self) -> bool:
-        return not self.pipeline_failed and not self.failed
-
 
 class EventPrinter:
     """Prints each ``DagsterEvent`` of a run as it arrives (``__call__``), then ``print_summary``."""

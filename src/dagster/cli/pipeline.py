@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -364,22 +364,13 @@ def execute_backfill_command(
 # ----- shared -----
 
 
-class RunTarget:
-    """What to run: the (sub-)pipeline, its run config, mode, solid subset and preset name."""
+class RunTarget(NamedTuple):
+    """What to run: the (sub-)pipeline, its run config, mode and solid subset."""
 
-    def __init__(
-        self,
-        pipeline_def: Any,
-        environment_dict: dict,
-        mode: str,
-        solid_subset: list | None,
-        preset: str | None,
-    ):
-        self.pipeline_def = pipeline_def
-        self.environment_dict = environment_dict
-        self.mode = mode
-        self.solid_subset = solid_subset
-        self.preset = preset
+    pipeline_def: Any
+    environment_dict: dict
+    mode: str
+    solid_subset: list | None
 
 
 def _check_mode(pipeline_def: Any, mode: str) -> None:
@@ -432,4 +423,4 @@ def resolve_run_target(
                 f'Pipeline "{pipeline_def.name}" has no solid(s) {", ".join(unknown)}. Its solids: {names}.'
             )
         run_pipeline = pipeline_def.build_sub_pipeline(solid_subset)
-    return RunTarget(run_pipeline, environment_dict, mode, solid_subset, preset)
+    return RunTarget(run_pipeline, environment_dict, mode, solid_subset)
