@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from dagster import (
     EventMetadataEntry,
     ExpectationResult,
@@ -19,6 +21,7 @@ from dagster import (
     pipeline,
     solid,
 )
+from dagster.core.errors import DagsterInvariantViolationError
 from dagster.core.execution.api import (
     create_execution_plan,
     execute_plan,
@@ -169,6 +172,8 @@ def test_iterator_run_and_plan_entry_points(instance):
     run_result = execute_run(two_step, run, instance)
     assert run_result.success
     assert instance.get_run_by_id(run.run_id).status == PipelineRunStatus.SUCCESS
+    with pytest.raises(DagsterInvariantViolationError, match="has already finished"):
+        execute_run(two_step, instance.get_run_by_id(run.run_id), instance)
 
     plan = create_execution_plan(two_step, quiet())
     plan_run = instance.create_run_for_pipeline(two_step, execution_plan=plan, environment_dict=quiet())

@@ -268,6 +268,11 @@ def _pipeline_run_for(pipeline_def: Any, pipeline_run: Any) -> tuple[Any, Execut
             f'Run "{pipeline_run.run_id}" is a run of pipeline "{pipeline_run.pipeline_name}", '
             f'not of "{pipeline_def.name}".'
         )
+    if pipeline_run.is_finished:
+        raise DagsterInvariantViolationError(
+            f'Run "{pipeline_run.run_id}" has already finished ({pipeline_run.status.value}); a run executes '
+            "once. To run it again, re-execute it as a new run with RunConfig(previous_run_id=...)."
+        )
     if pipeline_run.solid_subset:
         pipeline_def = pipeline_def.build_sub_pipeline(pipeline_run.solid_subset)
     mode = _resolve_mode(pipeline_def, pipeline_run.mode)
