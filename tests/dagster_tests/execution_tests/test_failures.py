@@ -343,3 +343,11 @@ def test_misbehaving_compute_functions_fail_the_step_with_a_clear_message(instan
     assert error.cls_name == "DagsterInvariantViolationError"
     assert f'Compute function of solid "{solid_def.name}"' in error.message
     assert expected in error.message
+
+
+def test_an_executor_that_cannot_run_here_is_an_init_failure(instance):
+    config = quiet({"execution": {"multiprocess": {}}, "storage": {"filesystem": {}}})
+    result = execute_pipeline(broken, config, instance=instance, raise_on_error=False)
+    assert types_of(result.event_list) == ["PIPELINE_INIT_FAILURE"]
+    error = result.event_list[0].pipeline_init_failure_data.error
+    assert error.cls_name == "DagsterUnmetExecutorRequirementsError"
