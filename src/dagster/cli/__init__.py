@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from dagster.cli.api import create_api_cli_group
 from dagster.cli.instance import create_instance_cli_group
 from dagster.cli.pipeline import create_pipeline_cli_group
 from dagster.cli.run import create_run_cli_group
@@ -23,6 +24,7 @@ def create_dagster_cli() -> click.Group:
         "pipeline": create_pipeline_cli_group(),
         "run": create_run_cli_group(),
         "instance": create_instance_cli_group(),
+        "api": create_api_cli_group(),
     }
 
     @click.group(commands=commands, context_settings={"help_option_names": ["-h", "--help"]})

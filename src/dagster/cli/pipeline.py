@@ -414,13 +414,17 @@ def resolve_run_target(
             )
         mode = pipeline_def.get_default_mode_name()
     _check_mode(pipeline_def, mode)
-    run_pipeline = pipeline_def
-    if solid_subset is not None:
-        unknown = [name for name in solid_subset if not pipeline_def.has_solid_named(name)]
-        if unknown:
-            names = ", ".join(solid.name for solid in pipeline_def.solids)
-            raise DagsterCliError(
-                f'Pipeline "{pipeline_def.name}" has no solid(s) {", ".join(unknown)}. Its solids: {names}.'
-            )
-        run_pipeline = pipeline_def.build_sub_pipeline(solid_subset)
-    return RunTarget(run_pipeline, environment_dict, mode, solid_subset)
+    return RunTarget(sub_pipeline(pipeline_def, solid_subset), environment_dict, mode, solid_subset)
+
+
+def sub_pipeline(pipeline_def: Any, solid_subset: list[str] | None) -> Any:
+    """``pipeline_def`` restricted to ``solid_subset`` (every name checked); itself when None."""
+    if solid_subset is None:
+        return pipeline_def
+    unknown = [name for name in solid_subset if not pipeline_def.has_solid_named(name)]
+    if unknown:
+        names = ", ".join(solid.name for solid in pipeline_def.solids)
+        raise DagsterCliError(
+            f'Pipeline "{pipeline_def.name}" has no solid(s) {", ".join(unknown)}. Its solids: {names}.'
+        )
+    return pipeline_def.build_sub_pipeline(solid_subset)

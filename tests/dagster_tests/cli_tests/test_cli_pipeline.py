@@ -46,6 +46,8 @@ def test_help_texts_have_examples():
         ["pipeline", "launch"],
         ["pipeline", "scaffold_config"],
         ["pipeline", "backfill"],
+        ["api", "snapshot", "pipeline"],
+        ["api", "snapshot", "repository"],
         ["run", "list"],
         ["run", "wipe"],
         ["instance", "info"],
