@@ -100,6 +100,26 @@ class TestRunStorage:
         assert storage.get_runs_count(PipelineRunsFilter(tags={"env": "prod", "team": "x"})) == 1
         assert storage.get_runs_count(PipelineRunsFilter(pipeline_name="none")) == 0
 
+    def test_common_and_rare_tags(self, storage: RunStorage) -> None:
+        # A tag on most runs and a tag on few: SQL storages pick different plans; results must agree.
+        for index in range(30):
+            tags = {"schedule": "nightly"} if index % 10 else {"schedule": "nightly", "rerun": "yes"}
+            storage.add_run(make_run(f"r{index:02d}", tags=tags))
+        storage.add_run(make_run("other", tags={"schedule": "hourly"}))
+
+        def ids(tags: dict[str, str], **kwargs: Any) -> list[str]:
+            return [run.run_id for run in storage.get_runs(PipelineRunsFilter(tags=tags), **kwargs)]
+
+        assert ids({"schedule": "nightly"}, limit=3) == ["r29", "r28", "r27"]
+        assert ids({"schedule": "nightly"}, cursor="r27", limit=2) == ["r26", "r25"]
+        assert ids({"schedule": "nightly"}) == [f"r{index:02d}" for index in reversed(range(30))]
+        assert ids({"rerun": "yes"}, limit=2) == ["r20", "r10"]
+        assert ids({"schedule": "nightly", "rerun": "yes"}, limit=5) == ["r20", "r10", "r00"]
+        assert ids({"schedule": "nightly", "rerun": "yes"}, cursor="r10") == ["r00"]
+        assert ids({"schedule": "hourly", "rerun": "yes"}, limit=5) == []
+        assert storage.get_runs_count(PipelineRunsFilter(tags={"schedule": "nightly"})) == 30
+        assert storage.get_runs_count(PipelineRunsFilter(tags={"schedule": "nightly", "rerun": "yes"})) == 3
+
     def test_run_tags(self, storage: RunStorage) -> None:
         storage.add_run(make_run("r1", tags={"b": "1", "a": "x"}))
         storage.add_run(make_run("r2", tags={"b": "2"}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import zlib
 from abc import abstractmethod
 from collections.abc import Callable
@@ -140,7 +141,11 @@ class SqlRunStorage(RunStorage):
             )
         )
 
-    def _filtered(self, query: Any, filters: PipelineRunsFilter | None) -> Any:
+    def _filtered(
+        self, query: Any, filters: PipelineRunsFilter | None, semi_join_tag: str | None = None
+    ) -> Any:
+        """``query`` restricted by ``filters``. The tag ``semi_join_tag`` (if any) is matched by an
+        ``IN (run ids with the tag)`` semi-join; other tags by a correlated ``EXISTS`` probe per run."""
         if filters is None:
             return query
         if filters.run_ids is not None:
@@ -150,32 +155,70 @@ class SqlRunStorage(RunStorage):
         if filters.status is not None:
             query = query.where(RunsTable.c.status == filters.status.value)
         for key, value in (filters.tags or {}).items():
-            query = query.where(
-                RunsTable.c.run_id.in_(
-                    db.select(RunTagsTable.c.run_id).where(
-                        RunTagsTable.c.key == key, RunTagsTable.c.value == value
-                    )
-                )
+            tagged = db.select(RunTagsTable.c.run_id).where(
+                RunTagsTable.c.key == key, RunTagsTable.c.value == value
             )
+            if key == semi_join_tag:
+                query = query.where(RunsTable.c.run_id.in_(tagged))
+            else:
+                query = query.where(tagged.where(RunTagsTable.c.run_id == RunsTable.c.run_id).exists())
         return query
+
+    @staticmethod
+    def _semi_join_tag(conn: Connection, tags: dict[str, str], limit: int | None) -> str | None:
+        """The tag to collect runs by, or None to walk runs newest-first probing each one's tags.
+
+        With ``n`` runs and ``m`` carrying the rarest tag, the walk visits about ``limit * n / m``
+        runs, while collecting (and sorting) the runs with that tag costs about ``m``: walk when
+        ``m * m > limit * n``. Tag rows are counted only up to that threshold.
+        """
+        cap = None
+        if limit is not None:
+            newest_id = conn.execute(db.select(db.func.max(RunsTable.c.id))).scalar() or 0
+            cap = math.isqrt(limit * newest_id) + 1
+        counts = {}
+        for key, value in tags.items():
+            tagged = db.select(RunTagsTable.c.id).where(
+                RunTagsTable.c.key == key, RunTagsTable.c.value == value
+            )
+            if cap is not None:
+                tagged = tagged.limit(cap)
+            counts[key] = conn.execute(db.select(db.func.count()).select_from(tagged.subquery())).scalar()
+        rarest = min(counts, key=counts.__getitem__)
+        return None if cap is not None and counts[rarest] >= cap else rarest
 
     def get_runs(
         self, filters: PipelineRunsFilter | None = None, cursor: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
         check.opt_inst_param(filters, "filters", PipelineRunsFilter)
-        query = self._filtered(db.select(RunsTable.c.run_body), filters)
-        if cursor is not None:
-            cursor_id = db.select(RunsTable.c.id).where(RunsTable.c.run_id == cursor).scalar_subquery()
-            query = query.where(RunsTable.c.id < cursor_id)
-        query = query.order_by(RunsTable.c.id.desc())
-        if limit is not None:
-            query = query.limit(check.int_param(limit, "limit"))
-        return [deserialize_json_to_dagster_namedtuple(row[0]) for row in self.fetchall(query)]
+        check.opt_int_param(limit, "limit")
+
+        def _select(conn: Connection) -> list:
+            semi_join_tag = (
+                self._semi_join_tag(conn, filters.tags, limit) if filters and filters.tags else None
+            )
+            query = self._filtered(db.select(RunsTable.c.run_body), filters, semi_join_tag)
+            if cursor is not None:
+                cursor_id = db.select(RunsTable.c.id).where(RunsTable.c.run_id == cursor).scalar_subquery()
+                query = query.where(RunsTable.c.id < cursor_id)
+            query = query.order_by(RunsTable.c.id.desc())
+            if limit is not None:
+                query = query.limit(limit)
+            return conn.execute(query).fetchall()
+
+        return [deserialize_json_to_dagster_namedtuple(row[0]) for row in self._read(_select)]
 
     def get_runs_count(self, filters: PipelineRunsFilter | None = None) -> int:
         check.opt_inst_param(filters, "filters", PipelineRunsFilter)
-        query = self._filtered(db.select(db.func.count()).select_from(RunsTable), filters)
-        return self.fetchone(query)[0]
+
+        def _count(conn: Connection) -> int:
+            semi_join_tag = (
+                self._semi_join_tag(conn, filters.tags, None) if filters and filters.tags else None
+            )
+            query = self._filtered(db.select(db.func.count()).select_from(RunsTable), filters, semi_join_tag)
+            return conn.execute(query).scalar()
+
+        return self._read(_count)
 
     def get_run_group(self, run_id: str) -> tuple[str, list[PipelineRun]] | None:
         run = self.get_run_by_id(run_id)
