@@ -10,13 +10,14 @@ class ForkedPdb(pdb.Pdb):
     """``pdb.Pdb`` that reads commands from the controlling terminal instead of the worker's stdin."""
 
     def interaction(self, *args, **kwargs):
-        saved_stdin = sys.stdin
         try:
-            with open("/dev/tty") as terminal:
-                sys.stdin = terminal
-                return super().interaction(*args, **kwargs)
-        except OSError:
-            sys.stdin = saved_stdin
+            terminal = open("/dev/tty")  # noqa: SIM115 - closed below, after the interaction
+        except OSError:  # no controlling terminal: use stdin as it is
+            return super().interaction(*args, **kwargs)
+        saved_stdin = sys.stdin
+        sys.stdin = terminal
+        try:
             return super().interaction(*args, **kwargs)
         finally:
             sys.stdin = saved_stdin
+            terminal.close()
