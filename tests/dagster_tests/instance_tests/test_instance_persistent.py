@@ -291,3 +291,12 @@ def test_pipeline_run_read_back_in_a_fresh_process(tmp_path):
     assert seen["steps"] == [["produce.compute", "SUCCESS", 1], ["consume.compute", "SUCCESS", 0]]
     assert seen["produce_out"] == "producing\n"
     assert seen["consume_err_has_line"]
+
+
+def test_get_or_create_run_of_a_started_run_ignores_process_tags(tmp_path):
+    instance = DagsterInstance.local_temp(str(tmp_path))
+    run = instance.get_or_create_run(pipeline_name="pipe", run_id="r1", tags={"team": "core"})
+    instance.handle_new_event(pipeline_event(run, DagsterEventType.PIPELINE_START))
+    started = instance.get_or_create_run(pipeline_name="pipe", run_id="r1", tags={"team": "core"})
+    assert started.status == PipelineRunStatus.STARTED
+    assert started.tags["dagster/pid"] == str(os.getpid()) and started.tags["team"] == "core"

@@ -24,13 +24,7 @@ from dagster import check
 from dagster.core.errors import DagsterInvariantViolationError
 from dagster.core.instance.ref import InstanceRef
 from dagster.core.instance.run_creation import InstanceRunCreationMixin
-from dagster.core.instance.run_liveness import (
-    HOST_TAG,
-    PID_START_TAG,
-    PID_TAG,
-    current_process_tags,
-    dead_process_cause,
-)
+from dagster.core.instance.run_liveness import PROCESS_TAGS, current_process_tags, dead_process_cause
 from dagster.core.instance.schedules import InstanceSchedulesMixin
 from dagster.core.storage.compute_log_manager import ComputeLogManager
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
@@ -46,7 +40,6 @@ __all__ = ["DagsterInstance", "InstanceRef", "InstanceType"]
 _PIPELINE_EVENT_TYPES = frozenset({"PIPELINE_START", "PIPELINE_SUCCESS", "PIPELINE_FAILURE"})
 _STARTED = PipelineRunStatus.STARTED
 _SWEPT_STATUSES = (PipelineRunStatus.STARTED, PipelineRunStatus.FAILURE)
-_PROCESS_TAGS = (PID_TAG, HOST_TAG, PID_START_TAG)
 
 _process_temp_dir: str | None = None
 
@@ -496,7 +489,7 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         from dagster.core.definitions.events import EventMetadataEntry
         from dagster.core.events import EngineEventData
 
-        entries = [EventMetadataEntry.text(run.tags[key], key) for key in _PROCESS_TAGS if key in run.tags]
+        entries = [EventMetadataEntry.text(run.tags[key], key) for key in PROCESS_TAGS if key in run.tags]
         self.report_engine_event(cause, run, EngineEventData(entries), cls=DagsterInstance)
         self.report_run_failed(run, cause)
         return self._run_storage.get_run_by_id(run.run_id) or run

@@ -7,6 +7,7 @@ from typing import Any
 
 from dagster import check
 from dagster.core.errors import DagsterRunConflict, DagsterSnapshotDoesNotExist
+from dagster.core.instance.run_liveness import PROCESS_TAGS
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
 
 
@@ -156,16 +157,24 @@ class InstanceRunCreationMixin:
                 else None
             ),
         )
+        # The tags the instance adds when the run starts (which process runs it) are not a conflict.
+        comparable = existing._replace(
+            tags={
+                key: value
+                for key, value in existing.tags.items()
+                if key not in PROCESS_TAGS or key in given.tags
+            }
+        )
         differing = [
             field
             for field in PipelineRun._fields
-            if field != "status" and getattr(existing, field) != getattr(given, field)
+            if field != "status" and getattr(comparable, field) != getattr(given, field)
         ]
         if differing:
             raise DagsterRunConflict(
                 f"A run with id {run_id} already exists with a different "
                 + ", ".join(
-                    f"{field} (stored {getattr(existing, field)!r}, given {getattr(given, field)!r})"
+                    f"{field} (stored {getattr(comparable, field)!r}, given {getattr(given, field)!r})"
                     for field in differing
                 )
                 + ". Use a new run id, or the stored values."

@@ -20,6 +20,7 @@ from dagster.core.storage.pipeline_run import PipelineRun
 PID_TAG = "dagster/pid"
 HOST_TAG = "dagster/host"
 PID_START_TAG = "dagster/pid_start"
+PROCESS_TAGS = (PID_TAG, HOST_TAG, PID_START_TAG)
 
 _HOSTNAME = socket.gethostname()
 _identity_cache: dict[int, dict[str, str]] = {}
