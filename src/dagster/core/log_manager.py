@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from dagster import check
 from dagster.core.events import DagsterEvent
-from dagster.core.events.data import StepFailureData
 from dagster.core.events.log import (
     DAGSTER_META_KEY,
     EVENT_RECORD_ATTR,
@@ -18,7 +15,7 @@ from dagster.core.events.log import (
     EventRecord,
     LogMessageRecord,
 )
-from dagster.utils.error import SerializableErrorInfo
+from dagster.core.events.text import event_lines, tag_lines
 
 LEVELS_BY_NAME = {
     "CRITICAL": logging.CRITICAL,
@@ -30,19 +27,6 @@ LEVELS_BY_NAME = {
     "DEBUG": logging.DEBUG,
 }
 
-# Keys never shown as ``key = value`` lines: they are in the prefix, duplicated, or inferable.
-_SKIPPED_KEYS = frozenset(
-    {
-        "dagster_event",
-        "event_type_value",
-        "logging_tags",
-        "message",
-        "pipeline_name",
-        "pipeline",
-        "solid_handle",
-        "step_kind_value",
-    }
-)
 _FAILURE_EVENT_VALUES = frozenset({"STEP_FAILURE", "PIPELINE_FAILURE", "PIPELINE_INIT_FAILURE"})
 
 
@@ -56,71 +40,6 @@ def coerce_valid_log_level(log_level: int | str) -> int:
         f"Bad value for log level {log_level!r}: use an int or one of "
         f"{', '.join(repr(name) for name in LEVELS_BY_NAME)}."
     )
-
-
-# One reusable C encoder for our own records (never circular, so no cycle markers): building a
-# JSONEncoder per call, as ``json.dumps`` with options does, costs more than the encoding itself.
-if c_make_encoder is not None:
-    _ENCODE_RECORD = c_make_encoder(None, repr, encode_basestring_ascii, None, ": ", ", ", True, False, True)
-else:  # an interpreter without the C accelerator
-    _PY_ENCODER = json.JSONEncoder(sort_keys=True, default=repr, check_circular=False)
-
-    def _ENCODE_RECORD(value: Any, _level: int) -> Any:
-        return _PY_ENCODER.iterencode(value)
-
-
-def _dump(value: Any) -> str:
-    """JSON text of a ``key = value`` line's value; records are shown as objects of their fields."""
-    if type(value) is str:
-        return encode_basestring_ascii(value)
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return "".join(_ENCODE_RECORD(dict(zip(value._fields, value)), 0))
-    return json.dumps(value, sort_keys=True, default=repr)
-
-
-def _line(key: str, value: Any) -> str:
-    return f"{key:>20} = {_dump(value)}"
-
-
-def _error_text(error: SerializableErrorInfo) -> str:
-    text = error.message + "\n" + "".join(error.stack)
-    if error.cause is not None:
-        text += "\nThe above exception was caused by the following exception:\n" + _error_text(error.cause)
-    return text
-
-
-def _event_lines(event: DagsterEvent, logging_tags: dict) -> tuple[dict[str, str], str]:
-    """The ``key = value`` lines an event adds to those of ``logging_tags``, and the error text
-    appended after them."""
-    lines: dict[str, str] = {}
-    step_key = event.step_key
-    if step_key is not None and step_key != logging_tags.get("step_key"):
-        lines["step_key"] = _line("step_key", step_key)
-    data = event.event_specific_data
-    if data is None:
-        return lines, ""
-    error = getattr(data, "error", None)
-    if not isinstance(error, SerializableErrorInfo):
-        lines["event_specific_data"] = _line("event_specific_data", data)
-        return lines, ""
-    lines["cls_name"] = _line("cls_name", error.cls_name)
-    lines["error_message"] = _line("error_message", error.message)
-    if isinstance(data, StepFailureData):
-        if data.user_failure_data is not None:
-            lines["user_failure_data"] = _line("user_failure_data", data.user_failure_data)
-    else:
-        rest = {key: value for key, value in data._asdict().items() if key != "error" and value is not None}
-        if rest:
-            lines["event_specific_data"] = _line("event_specific_data", rest)
-    return lines, "\n\n" + _error_text(error)
-
-
-def _tag_lines(tags: dict) -> dict[str, str]:
-    return {
-        key: _line(key, value)
-        for key, value in tags.items()
-        if key not in _SKIPPED_KEYS and value is not None
-    }
 
 
 class DagsterLogManager:
@@ -170,7 +89,7 @@ class DagsterLogManager:
         if instance is not None and not callable(getattr(instance, "handle_new_event", None)):
             raise check.CheckError(f"instance must have a handle_new_event(record) method, got {instance!r}.")
         self._instance = instance
-        self._tag_lines = _tag_lines(logging_tags)
+        self._tag_lines = tag_lines(logging_tags)
         self._prefix_pipeline = logging_tags.get("pipeline")
         self._run_part = f" - {run_id} - "
 
@@ -197,7 +116,7 @@ class DagsterLogManager:
         child._logging_tags = {**self._logging_tags, **new_tags}
         child._loggers = self._loggers
         child._instance = self._instance
-        child._tag_lines = {**self._tag_lines, **_tag_lines(new_tags)}
+        child._tag_lines = {**self._tag_lines, **tag_lines(new_tags)}
         for key, value in new_tags.items():
             if value is None:
                 child._tag_lines.pop(key, None)
@@ -228,7 +147,7 @@ class DagsterLogManager:
 
     def format_event_message(self, event: DagsterEvent) -> str:
         """The text an event is logged and stored with."""
-        extra_lines, suffix = _event_lines(event, self._logging_tags)
+        extra_lines, suffix = event_lines(event, self._logging_tags)
         text = f"{event.pipeline_name or 'system'}{self._run_part}{event.event_type_value}"
         if event.message:
             text += " - " + event.message
@@ -284,17 +203,13 @@ class DagsterLogManager:
                 raise check.CheckError(
                     f'"{reserved}" is reserved and cannot be passed as a keyword to context.log.'
                 )
-        extra_lines = {
-            key: _line(key, value)
-            for key, value in kwargs.items()
-            if key not in _SKIPPED_KEYS and value is not None
-        }
+        extra_lines = tag_lines(kwargs)
         suffix = ""
         event_type_value = None
         pipeline_name = kwargs.get("pipeline_name") or self._prefix_pipeline
         if dagster_event is not None:
-            event_lines, suffix = _event_lines(check.inst(dagster_event, DagsterEvent), self._logging_tags)
-            extra_lines.update(event_lines)
+            data_lines, suffix = event_lines(check.inst(dagster_event, DagsterEvent), self._logging_tags)
+            extra_lines.update(data_lines)
             event_type_value = dagster_event.event_type_value
             pipeline_name = dagster_event.pipeline_name
         message = self._format(pipeline_name, event_type_value, msg, extra_lines, suffix)
