@@ -300,3 +300,4 @@ def test_get_or_create_run_of_a_started_run_ignores_process_tags(tmp_path):
     started = instance.get_or_create_run(pipeline_name="pipe", run_id="r1", tags={"team": "core"})
     assert started.status == PipelineRunStatus.STARTED
     assert started.tags["dagster/pid"] == str(os.getpid()) and started.tags["team"] == "core"
+    assert instance.get_run_tags() == [("team", {"core"})]  # per-process tags stay out of filter menus

@@ -315,7 +315,8 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         ]
 
     def get_run_tags(self) -> list:
-        return self._run_storage.get_run_tags()
+        """Every tag key in use with its values (for filter menus), without the per-process tags."""
+        return [(key, values) for key, values in self._run_storage.get_run_tags() if key not in PROCESS_TAGS]
 
     def add_run_tags(self, run_id: str, new_tags: dict) -> None:
         self._run_storage.add_run_tags(run_id, new_tags)
