@@ -170,3 +170,40 @@ def test_asset_queries(tmp_path):
     assert events.get_asset_events("table_a", cursor=row_id_of_second) == [first]
     assert events.get_asset_run_ids("table_a") == ["r1", "r2"]
     assert events.get_asset_run_ids("missing") == []
+
+
+def test_watch_sees_events_written_by_another_process_within_200ms(tmp_path):
+    import threading
+    import time
+
+    events = SqliteEventLogStorage(str(tmp_path))
+    events.get_logs_for_run("r1")
+    arrivals: list[tuple[str, float]] = []
+    done = threading.Event()
+
+    def on_event(record):
+        arrivals.append((record.user_message, time.time()))
+        if len(arrivals) == 3:
+            done.set()
+
+    events.watch("r1", -1, on_event)
+    script = textwrap.dedent(
+        f"""
+        import logging, time
+        from dagster.core.events.log import LogMessageRecord
+        from dagster.core.storage.event_log import SqliteEventLogStorage
+        storage = SqliteEventLogStorage({str(tmp_path)!r})
+        storage.store_event(LogMessageRecord(None, "m", logging.INFO, "warm-up", "other", time.time()))
+        for index in range(3):
+            time.sleep(0.3)
+            stamp = time.time()
+            storage.store_event(LogMessageRecord(None, "m", logging.INFO, f"{{index}}|{{stamp}}", "r1", stamp))
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert done.wait(2.0)
+    events.end_watch("r1", on_event)
+    events.dispose()
+    assert [message.split("|")[0] for message, _ in arrivals] == ["0", "1", "2"]
+    latencies = [arrived - float(message.split("|")[1]) for message, arrived in arrivals]
+    assert max(latencies) < 0.2, latencies
