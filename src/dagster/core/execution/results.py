@@ -40,6 +40,7 @@ class GraphExecutionResult:
         self.reconstruct_context = check.callable_param(reconstruct_context, "reconstruct_context")
         self.handle = check.opt_inst_param(handle, "handle", SolidHandle)
         self._events_by_step_key: dict[str, list[DagsterEvent]] | None = None
+        self._events_by_handle: dict[SolidHandle, list[DagsterEvent]] | None = None
 
     @property
     def success(self) -> bool:
@@ -91,15 +92,22 @@ class GraphExecutionResult:
             ) from error
         return self._result_for_handle(solid, handle)
 
+    def _step_events_under(self, handle: SolidHandle) -> list[DagsterEvent]:
+        """The step events of the solid at ``handle`` and of every solid inside it, in order."""
+        if self._events_by_handle is None:
+            index: dict[SolidHandle, list[DagsterEvent]] = {}
+            for event in self.event_list:
+                if event.is_step_event and event.solid_handle is not None:
+                    ancestor: SolidHandle | None = event.solid_handle
+                    while ancestor is not None:
+                        index.setdefault(ancestor, []).append(event)
+                        ancestor = ancestor.parent
+            self._events_by_handle = index
+        return list(self._events_by_handle.get(handle, ()))
+
     def _result_for_handle(self, solid: Any, handle: SolidHandle) -> Any:
         full_handle = handle.with_ancestor(self.handle)
-        events = [
-            event
-            for event in self.event_list
-            if event.is_step_event
-            and event.solid_handle is not None
-            and event.solid_handle.is_or_descends_from(full_handle)
-        ]
+        events = self._step_events_under(full_handle)
         step_events_by_kind = {StepKind.COMPUTE: events}
         if solid.is_composite:
             return CompositeSolidExecutionResult(
