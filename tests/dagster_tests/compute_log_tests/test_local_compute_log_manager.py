@@ -339,3 +339,17 @@ def test_a_raising_subscriber_is_dropped_without_failing_the_step(tmp_path, capf
     # told once on stderr (directly, or mirrored from the step's log if the poller got there first)
     message = 'dagster: dropped a subscription to the compute log of "s" in run run-1: its callback raised'
     assert console_err.count(f"{message} RuntimeError: subscriber bug") == 1
+
+
+def test_key_that_is_not_a_plain_file_name(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    run = PipelineRun(pipeline_name="../../escape", run_id="run-1")
+    with manager.watch(run):
+        print("contained")
+    digest = hashlib.md5(b"../../escape").hexdigest()
+    assert sorted(os.listdir(tmp_path / "run-1" / "compute_logs")) == [
+        f"{digest}.complete",
+        f"{digest}.err",
+        f"{digest}.out",
+    ]
+    assert _read(manager, "../../escape", OUT) == "contained\n"

@@ -2,7 +2,8 @@
 
 Layout: ``<base_dir>/<run_id>/compute_logs/<key>.out`` (stdout), ``.err`` (stderr) and ``.complete``
 (touched when the step has finished and the files hold all its output). A key whose file name
-would exceed 255 characters is replaced by its md5 hex digest.
+would exceed 255 characters (or that holds a path separator or starts with a dot) is replaced by
+its md5 hex digest.
 
 Capture is in-process, at the file-descriptor level: for the duration of the step fds 1 and 2 point
 at the two files (``dup``/``dup2``), so output of Python code, C extensions and child processes all
@@ -299,7 +300,8 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
         return os.path.join(self._base_dir, run_id, "compute_logs")
 
     def _file_base(self, run_id: str, key: str) -> str:
-        if len(key) + len(".complete") > MAX_FILENAME_LENGTH:
+        if len(key) + len(".complete") > MAX_FILENAME_LENGTH or os.sep in key or key.startswith("."):
+            # too long for a file name, or not a plain name (a pipeline name may be anything)
             key = hashlib.md5(key.encode("utf-8")).hexdigest()
         return os.path.join(self._run_directory(run_id), key)
 
