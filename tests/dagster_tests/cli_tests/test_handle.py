@@ -347,3 +347,33 @@ def test_module_whose_own_import_fails_shows_the_users_traceback(tmp_path, monke
     assert message.startswith('Error while importing your module "needs_missing_dep":')
     assert 'needs_missing_dep.py", line 1, in <module>' in message
     assert "No module named 'needs_missing_dep_not_installed'" in message
+
+
+def test_user_file_named_like_a_loaded_module_does_not_replace_it(tmp_path):
+    import string as stdlib_string
+
+    path = write_module(tmp_path, "string", REPO_SOURCE.format(prefix="shadow"))
+    repo = ExecutionTargetHandle.for_repo_python_file(path, "define_repo").build_repository_definition()
+    assert repo.name == "shadow_repo"
+    assert sys.modules["string"] is stdlib_string
+    # Loading it again reuses the module loaded the first time.
+    first = ExecutionTargetHandle.for_repo_python_file(path, "define_repo").entrypoint.module
+    again = ExecutionTargetHandle.for_repo_python_file(path, "define_repo").entrypoint.module
+    assert again is first
+    assert again.__file__ == path
+    assert again.__name__.startswith("string_")
+
+
+def test_reloading_a_different_file_with_the_same_name(tmp_path):
+    first_dir, second_dir = tmp_path / "one", tmp_path / "two"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    first = write_module(first_dir, "same_name_repo", REPO_SOURCE.format(prefix="first"))
+    second = write_module(second_dir, "same_name_repo", REPO_SOURCE.format(prefix="second"))
+    assert ExecutionTargetHandle.for_repo_python_file(
+        first, "define_repo"
+    ).build_repository_definition().name == ("first_repo")
+    assert ExecutionTargetHandle.for_repo_python_file(
+        second, "define_repo"
+    ).build_repository_definition().name == ("second_repo")
+    assert sys.modules["same_name_repo"].__file__ == second

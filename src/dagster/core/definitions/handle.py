@@ -13,6 +13,7 @@ lists the names the module does define.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -69,6 +70,14 @@ def _add_to_sys_path(directory: str) -> None:
         sys.path.insert(0, directory)
 
 
+def _is_file_of(module: ModuleType, python_file: str) -> bool:
+    return os.path.abspath(getattr(module, "__file__", None) or "") == python_file
+
+
+# Modules this loader created from files, by module name: only these may be replaced by a reload.
+_LOADED_FROM_FILES: dict[str, ModuleType] = {}
+
+
 def _load_module_from_file(python_file: str) -> ModuleType:
     """Import ``python_file`` as a module named after the file (reused if it is already loaded)."""
     python_file = os.path.abspath(python_file)
@@ -78,8 +87,17 @@ def _load_module_from_file(python_file: str) -> ModuleType:
             "`file:` key of your repository.yaml (relative paths there are relative to the yaml file)."
         )
     module_name = os.path.splitext(os.path.basename(python_file))[0]
+    taken = sys.modules.get(module_name)
+    if (
+        taken is not None
+        and not _is_file_of(taken, python_file)
+        and _LOADED_FROM_FILES.get(module_name) is not taken
+    ):
+        # The name belongs to another module (the standard library's csv.py, a package of the user's
+        # environment...): never replace it, load the user's file under a name of its own.
+        module_name = f"{module_name}_{hashlib.sha1(python_file.encode()).hexdigest()[:10]}"
     existing = sys.modules.get(module_name)
-    if existing is not None and os.path.abspath(getattr(existing, "__file__", None) or "") == python_file:
+    if existing is not None and _is_file_of(existing, python_file):
         return existing
     _add_to_sys_path(os.path.dirname(python_file))
     spec = importlib.util.spec_from_file_location(module_name, python_file)
@@ -91,9 +109,11 @@ def _load_module_from_file(python_file: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(module_name, None)
+        _LOADED_FROM_FILES.pop(module_name, None)
         raise DagsterCodeLoadError(
             f'Error while importing your code in "{python_file}":\n{_user_traceback(exc)}'
         ) from exc
+    _LOADED_FROM_FILES[module_name] = module
     return module
 
 
