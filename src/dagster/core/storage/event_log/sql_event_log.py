@@ -32,6 +32,7 @@ from dagster.core.storage.sql import run_in_transaction, utc_datetime_from_times
 from dagster.serdes import (
     SerdesClassUsageError,
     deserialize_json_to_dagster_namedtuple,
+    deserialize_value,
     serialize_dagster_namedtuple,
 )
 
@@ -158,6 +159,21 @@ class SqlEventLogStorage(EventLogStorage):
             raise DagsterEventLogInvalidForRun(run_id=run_id)
         return record
 
+    def _deserialize_many(self, run_id: str, bodies: list[str]) -> list[Any]:
+        """Parse many stored bodies as one JSON array (one parser call instead of one per row)."""
+        try:
+            records = deserialize_value("[" + ",".join(bodies) + "]")
+        except (ValueError, TypeError, KeyError, SerdesClassUsageError, check.CheckError):
+            records = None
+        if (
+            records is None
+            or len(records) != len(bodies)
+            or not all(isinstance(r, EventRecord) for r in records)
+        ):
+            # Find the bad row (or rows that are not one JSON value each) and report it.
+            return [self._deserialize(run_id, body) for body in bodies]
+        return records
+
     def get_logs_for_run_by_log_id(self, run_id: str, cursor: int = -1) -> dict[int, Any]:
         """``{row id: EventRecord}`` of the run's events after ``cursor``, in order."""
         check.str_param(run_id, "run_id")
@@ -186,8 +202,9 @@ class SqlEventLogStorage(EventLogStorage):
             return keys, bodies
 
         keys, bodies = self._read(_fetch, run_id)
-        for row_id, timestamp, body in bodies:
-            cached[(row_id, timestamp)] = self._deserialize(run_id, body)
+        parsed = self._deserialize_many(run_id, [body for _row_id, _timestamp, body in bodies])
+        for (row_id, timestamp, _body), record in zip(bodies, parsed):
+            cached[(row_id, timestamp)] = record
         records = {key[0]: cached[key] for key in keys}
         if cursor < 0:
             self._record_cache.put(run_id, {key: cached[key] for key in keys})
@@ -205,7 +222,7 @@ class SqlEventLogStorage(EventLogStorage):
             .order_by(table.c.id.asc())
         )
         rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
-        return [(found_id, self._deserialize(run_id, body)) for found_id, body in rows]
+        return list(zip([row[0] for row in rows], self._deserialize_many(run_id, [row[1] for row in rows])))
 
     def get_event_log_table_data(self, run_id: str, record_id: int) -> Any:
         """The raw row (all columns) with id ``record_id`` of run ``run_id``, or None."""
@@ -226,7 +243,7 @@ class SqlEventLogStorage(EventLogStorage):
             .order_by(table.c.id.asc())
         )
         rows = self._read(lambda conn: conn.execute(query).fetchall(), run_id)
-        return [self._deserialize(run_id, row[0]) for row in rows]
+        return self._deserialize_many(run_id, [row[0] for row in rows])
 
     def get_run_status_from_events(self, run_id: str) -> PipelineRunStatus | None:
         table = SqlEventLogStorageTable
