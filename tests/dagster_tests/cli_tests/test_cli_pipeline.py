@@ -548,3 +548,28 @@ def test_module_target_subprocess(tutorial_dir, dagster_home):
     missing = run_dagster(["pipeline", "list", "-m", "no_such_repo_module", "-n", "f"], tutorial_dir, None)
     assert missing.returncode == 1
     assert missing.stderr.startswith('Error: Could not find module "no_such_repo_module"')
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["pipeline", "print", "--verbose", "sales_csv_pipeline"],
+        ["pipeline", "scaffold_config", "composition_pipeline"],
+        ["pipeline", "scaffold_config", "-p", "modes_pipeline", "-d", "local"],
+    ],
+)
+def test_same_output_in_a_real_process(tutorial_dir, args):
+    in_process = invoke(args)
+    assert in_process.exit_code == 0, in_process.output
+    proc = run_dagster(args, tutorial_dir, None)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == in_process.output
+
+
+def test_scaffold_config_for_a_mode_with_resources(tutorial_dir):
+    result = invoke(["pipeline", "scaffold_config", "-p", "modes_pipeline", "-d", "local"])
+    assert result.output == "resources:\n  store:\n    config:\n      path: ''\n"
+    unknown = CliRunner().invoke(cli, ["pipeline", "scaffold_config", "modes_pipeline", "-d", "nope"])
+    assert unknown.exit_code == 1
+    assert 'has no mode "nope". Its modes: test, local.' in unknown.output

@@ -117,6 +117,16 @@ def test_instance_migrate_prints_versions_and_is_idempotent(tutorial_dir, dagste
     assert len(DagsterInstance.from_config(dagster_home).get_runs()) == 1
 
 
+def test_instance_migrate_in_process(tutorial_dir, dagster_home):
+    execute_hello()
+    result = invoke(["instance", "migrate"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"$DAGSTER_HOME: {dagster_home}"
+    assert lines[1].startswith("Schema version before: runs ")
+    assert "Migration complete." in lines
+
+
 def test_instance_migrate_needs_dagster_home(tutorial_dir, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     result = CliRunner().invoke(cli, ["instance", "migrate"])
