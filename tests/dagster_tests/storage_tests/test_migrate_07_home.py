@@ -89,6 +89,7 @@ def test_07_home_needs_migration_and_is_left_untouched(home):
             attempt()
     assert runs.schema_revision() == "c63a27054f08"
     assert schedules.schema_revision() == "da7cd32b690d"
+    assert events.schema_revision() == "c39c047fa021"
     assert len(events.legacy_run_files()) == 4
     assert _digest(home) == before
 

@@ -35,6 +35,19 @@ def legacy_run_files(base_dir: str) -> list[str]:
     )
 
 
+def legacy_revision(path: str) -> str | None:
+    """The schema revision stamped in a per-run file, read without writing anything next to it."""
+    try:
+        source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            row = source.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None
+
+
 def _parse_timestamp(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value

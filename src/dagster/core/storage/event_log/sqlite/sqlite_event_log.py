@@ -24,6 +24,7 @@ from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, eve
 from dagster.core.storage.event_log.sqlite.legacy import (
     EVENTS_DB_NAME,
     import_legacy_run_files,
+    legacy_revision,
     legacy_run_files,
 )
 from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
@@ -75,8 +76,14 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         return self._db.conn_string
 
     def schema_revision(self) -> str | None:
-        """The schema revision of ``events.db`` (None if it does not exist yet)."""
-        return self._db.revision()
+        """The schema revision of ``events.db``; before a 0.7 layout is converted, the revision of
+        its per-run files; None when there is nothing yet."""
+        revision = self._db.revision()
+        if revision is None:
+            legacy = self.legacy_run_files()
+            if legacy:
+                return legacy_revision(legacy[0])
+        return revision
 
     def legacy_run_files(self) -> list[str]:
         """Dagster 0.7 per-run event files still waiting to be imported by :meth:`upgrade`."""
