@@ -353,3 +353,33 @@ def test_key_that_is_not_a_plain_file_name(tmp_path):
         f"{digest}.out",
     ]
     assert _read(manager, "../../escape", OUT) == "contained\n"
+
+
+def test_console_shows_output_while_the_step_runs(tmp_path):
+    release = tmp_path / "release"
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        from dagster.core.storage.local_compute_log_manager import LocalComputeLogManager
+        from dagster.core.storage.pipeline_run import PipelineRun
+        manager = LocalComputeLogManager({str(tmp_path)!r})
+        with manager.watch(PipelineRun(pipeline_name="p", run_id="r"), "s"):
+            print("halfway")
+            deadline = time.time() + 30
+            while not os.path.exists({str(release)!r}) and time.time() < deadline:
+                time.sleep(0.01)
+            print("done")
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        started = time.time()
+        assert child.stdout.readline() == "halfway\n"  # the step is still running: it waits for us
+        assert time.time() - started < 25
+        release.write_text("go")
+        assert child.stdout.read() == "done\n"
+        assert child.wait(30) == 0
+    finally:
+        child.kill()
+        child.stdout.close()
+    assert (tmp_path / "r" / "compute_logs" / "s.out").read_text() == "halfway\ndone\n"

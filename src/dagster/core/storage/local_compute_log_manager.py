@@ -7,16 +7,15 @@ its md5 hex digest.
 
 Capture is in-process, at the file-descriptor level: for the duration of the step fds 1 and 2 point
 at the two files (``dup``/``dup2``), so output of Python code, C extensions and child processes all
-lands in them; no helper process and no thread is started. Python's ``sys.stdout``/``sys.stderr``
+lands in them; no helper process is started. Python's ``sys.stdout``/``sys.stderr``
 are flushed before and after, and replaced for the step by line-buffered streams on fds 1/2, so
 that printed lines reach the files at once (also where ``sys.stdout`` is not fd 1: under pytest's
 capture, in a notebook). The files can be read while the
 step runs (``read_logs_file`` with a byte cursor, or a subscription fed by a polling thread).
 
-When the step ends, what it wrote is copied to the original fds ("mirrored"), so the console still
-shows the output, at the end of the step rather than live: a live copy would need a pipe drained
-by a thread (which deadlocks when C code holding the GIL fills the pipe) or a helper process
-(what made Dagster 0.7 slow).
+What a step writes is also copied to the original fds ("mirrored"), so the console still shows
+it, about every 50 ms while the step runs and completely when it ends. The copy is made from the
+files by one thread per process (not through a pipe), so no writer can ever block on it.
 
 fds are process-wide: captures nest within one thread (the inner one wins while it is open); a
 capture requested while another thread holds one is skipped (that output goes to the files of the
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
 
 MAX_FILENAME_LENGTH = 255
 POLLING_INTERVAL = 0.1  # seconds between two looks at the files of subscribed keys
+MIRROR_INTERVAL = 0.05  # seconds between two copies of a running step's output to the console
 _EXTENSIONS = {ComputeIOType.STDOUT: "out", ComputeIOType.STDERR: "err"}
 _MIRROR_CHUNK = 1 << 20
 
@@ -129,22 +129,70 @@ def _restore(saved: int | None, fd: int) -> None:
         os.close(saved)
 
 
-def _mirror(path_fd: int, start: int, target_fd: int) -> None:
-    """Copy bytes ``start..end`` of the file open at ``path_fd`` to ``target_fd``."""
+def _mirror(path_fd: int, start: int, target_fd: int | None) -> int:
+    """Copy the bytes of the file open at ``path_fd`` from ``start`` to its end to ``target_fd``;
+    returns the offset reached. A console that cannot be written to is given up on."""
     offset = start
     while True:
         chunk = os.pread(path_fd, _MIRROR_CHUNK, offset)
         if not chunk:
-            return
+            return offset
         offset += len(chunk)
         view = memoryview(chunk)
-        while view:
+        while view and target_fd is not None:
             try:
                 written = os.write(target_fd, view)
             except OSError:
-                return
+                return offset
             view = view[written:]
 
+
+class _LiveMirror:
+    """One daemon thread per process that copies what open captures append to their files to the
+    console they replaced, every ``MIRROR_INTERVAL`` seconds: output (a ``breakpoint()`` prompt,
+    progress lines) shows while the step runs. Writers only ever write to regular files, so a slow
+    console or a GIL held by C code delays the copy but can never block the step."""
+
+    condition = threading.Condition()
+    captures: list[_FdCapture] = []
+    thread: threading.Thread | None = None
+
+    @classmethod
+    def add(cls, capture: _FdCapture) -> None:
+        with cls.condition:
+            cls.captures.append(capture)
+            if cls.thread is None or not cls.thread.is_alive():
+                cls.thread = threading.Thread(target=cls._run, name="dagster-compute-log-mirror", daemon=True)
+                cls.thread.start()
+            cls.condition.notify()
+
+    @classmethod
+    def remove(cls, capture: _FdCapture) -> None:
+        """Stop copying ``capture`` (waits for a copy in progress to finish)."""
+        with cls.condition:
+            cls.captures.remove(capture)
+
+    @classmethod
+    def forget_after_fork(cls) -> None:
+        """In a forked child, the parent's mirror thread and its captures do not exist."""
+        cls.condition = threading.Condition()
+        cls.captures = []
+        cls.thread = None
+
+    @classmethod
+    def _run(cls) -> None:
+        with cls.condition:
+            while True:
+                if cls.captures:
+                    cls.condition.wait(MIRROR_INTERVAL)
+                else:
+                    cls.condition.wait()
+                for capture in cls.captures:
+                    capture.copy_to_console()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_LiveMirror.forget_after_fork)
 
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND
 
@@ -162,8 +210,8 @@ class _FdCapture:
         except OSError:
             os.close(self._out_fd)
             raise
-        self._out_start = os.fstat(self._out_fd).st_size
-        self._err_start = os.fstat(self._err_fd).st_size
+        self._out_mirrored = os.fstat(self._out_fd).st_size
+        self._err_mirrored = os.fstat(self._err_fd).st_size
         self._old_streams = sys.stdout, sys.stderr
         _flush(sys.stdout)
         _flush(sys.stderr)
@@ -175,22 +223,29 @@ class _FdCapture:
         # step runs, in order with raw fd writes), even where sys.stdout is not fd 1 (pytest, notebooks).
         self._new_streams = _stream_for_fd(1, sys.stdout), _stream_for_fd(2, sys.stderr)
         sys.stdout, sys.stderr = self._new_streams
+        if mirror:
+            _LiveMirror.add(self)
+
+    def copy_to_console(self) -> None:
+        """Mirror what was appended to the files since the last copy (called with the mirror's lock)."""
+        self._out_mirrored = _mirror(self._out_fd, self._out_mirrored, self._saved_out)
+        self._err_mirrored = _mirror(self._err_fd, self._err_mirrored, self._saved_err)
 
     def stop(self) -> None:
-        """Flush everything into the files, restore fds and streams, and mirror the output."""
+        """Flush everything into the files, mirror the rest, and restore fds and streams."""
         _flush(sys.stdout)
         _flush(sys.stderr)
         _CStdio.flush_all()
         sys.stdout, sys.stderr = self._old_streams
         for stream in self._new_streams:
             stream.detach()
-        _restore(self._saved_out, 1)
-        _restore(self._saved_err, 2)
         try:
             if self._mirror:
-                _mirror(self._out_fd, self._out_start, 1)
-                _mirror(self._err_fd, self._err_start, 2)
+                _LiveMirror.remove(self)
+                self.copy_to_console()
         finally:
+            _restore(self._saved_out, 1)
+            _restore(self._saved_err, 2)
             os.close(self._out_fd)
             os.close(self._err_fd)
 
