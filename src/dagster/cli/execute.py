@@ -115,7 +115,16 @@ def execute_and_print(
                 printer.log_message(record)
 
         instance.add_event_listener(pipeline_run.run_id, on_record)
-        result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
+        try:
+            result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
+        except KeyboardInterrupt:
+            # Execution recorded the interruption (engine event, PIPELINE_FAILURE); show where it stopped.
+            printer.print_summary(
+                pipeline_run.run_id,
+                _status(instance, pipeline_run.run_id) or "FAILURE",
+                _compute_log_location(instance, pipeline_run.run_id),
+            )
+            raise
         if printer.summary.init_failed and _status(instance, pipeline_run.run_id) == "NOT_STARTED":
             # Nothing else will ever finish a run that could not initialize: record it as failed.
             instance.report_run_failed(

@@ -573,3 +573,56 @@ def test_scaffold_config_for_a_mode_with_resources(tutorial_dir):
     unknown = CliRunner().invoke(cli, ["pipeline", "scaffold_config", "modes_pipeline", "-d", "nope"])
     assert unknown.exit_code == 1
     assert 'has no mode "nope". Its modes: test, local.' in unknown.output
+
+
+SLOW_PIPELINE = """
+import time
+
+from dagster import pipeline, solid
+
+
+@solid
+def fast(_):
+    return 1
+
+
+@solid
+def slow(_, x):
+    time.sleep(60)
+    return x
+
+
+@pipeline
+def slow_pipeline():
+    slow(fast())
+"""
+
+
+def test_ctrl_c_fails_the_run_and_prints_the_summary(tmp_path, dagster_home):
+    import signal
+
+    (tmp_path / "slow_defs.py").write_text(SLOW_PIPELINE)
+    process = subprocess.Popen(
+        [DAGSTER_SCRIPT, "pipeline", "execute", "-f", "slow_defs.py", "-n", "slow_pipeline"],
+        cwd=tmp_path,
+        env=dict(os.environ, DAGSTER_HOME=dagster_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if "START  slow.compute" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    output = "".join(seen) + out
+    assert process.returncode == 1
+    assert "ENGINE slow_pipeline  The run was interrupted (KeyboardInterrupt)." in output
+    assert "  steps: 1 succeeded, 0 failed, 0 skipped" in output
+    (run,) = stored_runs(dagster_home)
+    assert run.status.value == "FAILURE"
+    assert f"Run {run.run_id} FAILURE in " in output
+    assert err.strip().endswith("Aborted!")
