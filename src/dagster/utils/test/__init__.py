@@ -330,15 +330,15 @@ def _define_filesystem_test_scheduler() -> type:
     from dagster.serdes import ConfigurableClass
 
     class FilesytemTestScheduler(Scheduler, ConfigurableClass):
-        """A scheduler for tests: keeps the running schedules in memory instead of a crontab, and
-        puts schedule logs under ``<artifacts_dir>/logs/<repository>/<schedule>/``. Storage state
-        (RUNNING/STOPPED) is kept by the base class and the instance, as for any scheduler.
+        """A scheduler for tests: instead of crontab entries it keeps one marker file per running
+        schedule under ``<artifacts_dir>/running/<repository>/<schedule>`` (so separate processes,
+        such as CLI invocations, agree), and puts logs under ``<artifacts_dir>/logs/``. Storage
+        state (RUNNING/STOPPED) is kept by the base class and the instance, as for any scheduler.
         The name keeps Dagster 0.7's spelling."""
 
         def __init__(self, artifacts_dir: str, inst_data: Any = None):
             self._artifacts_dir = check.str_param(artifacts_dir, "artifacts_dir")
             self._inst_data = inst_data
-            self._running: set[tuple[str, str]] = set()
 
         @property
         def inst_data(self) -> Any:
@@ -352,18 +352,38 @@ def _define_filesystem_test_scheduler() -> type:
         def from_config_value(inst_data: Any, config_value: dict) -> FilesytemTestScheduler:
             return FilesytemTestScheduler(artifacts_dir=config_value["base_dir"], inst_data=inst_data)
 
+        def _marker(self, repository_name: str, schedule_name: str) -> str:
+            return os.path.join(self._artifacts_dir, "running", repository_name, schedule_name)
+
+        def _running(self) -> list[str]:
+            root = os.path.join(self._artifacts_dir, "running")
+            if not os.path.isdir(root):
+                return []
+            return sorted(
+                f"{repository}/{schedule}"
+                for repository in os.listdir(root)
+                for schedule in os.listdir(os.path.join(root, repository))
+            )
+
         def debug_info(self) -> str:
-            running = ", ".join(f"{repo}/{name}" for repo, name in sorted(self._running)) or "none"
-            return f"FilesytemTestScheduler in {self._artifacts_dir}; running schedules: {running}"
+            return (
+                f"FilesytemTestScheduler in {self._artifacts_dir}; running schedules: "
+                f"{', '.join(self._running()) or 'none'}"
+            )
 
         def start_schedule(self, instance: Any, repository: Any, schedule_name: str) -> None:
-            self._running.add((repository.name, schedule_name))
+            marker = self._marker(repository.name, schedule_name)
+            os.makedirs(os.path.dirname(marker), exist_ok=True)
+            with open(marker, "w", encoding="utf-8"):
+                pass
 
         def stop_schedule(self, instance: Any, repository: Any, schedule_name: str) -> None:
-            self._running.discard((repository.name, schedule_name))
+            marker = self._marker(repository.name, schedule_name)
+            if os.path.exists(marker):
+                os.unlink(marker)
 
         def running_schedule_count(self, repository_name: str, schedule_name: str) -> int:
-            return 1 if (repository_name, schedule_name) in self._running else 0
+            return 1 if os.path.exists(self._marker(repository_name, schedule_name)) else 0
 
         def get_logs_directory(self, instance: Any, repository: Any, schedule_name: str) -> str:
             return os.path.join(self._artifacts_dir, "logs", repository.name, schedule_name)
@@ -372,7 +392,7 @@ def _define_filesystem_test_scheduler() -> type:
             return os.path.join(self.get_logs_directory(instance, repository, schedule_name), "scheduler.log")
 
         def wipe(self, instance: Any) -> None:
-            self._running.clear()
+            shutil.rmtree(os.path.join(self._artifacts_dir, "running"), ignore_errors=True)
 
     FilesytemTestScheduler.__module__ = __name__
     return FilesytemTestScheduler
