@@ -9,6 +9,7 @@ import os
 from dagster import (
     DagsterType,
     EventMetadataEntry,
+    ExpectationResult,
     Field,
     Float,
     InputDefinition,
@@ -65,16 +66,24 @@ def read_sales(context):
 
 @solid(
     input_defs=[InputDefinition("sales", SalesTable)],
+    output_defs=[OutputDefinition(dict)],
     config={"min_units": Field(int, is_required=False, default_value=0)},
 )
 def totals_by_region(context, sales):
+    negative = [row for row in sales if int(row["units"]) < 0]
+    yield ExpectationResult(
+        success=not negative,
+        label="units_not_negative",
+        description="Every row sells zero or more units.",
+        metadata_entries=[EventMetadataEntry.text(str(len(negative)), "negative_rows")],
+    )
     totals = {}
     for row in sales:
         if int(row["units"]) < context.solid_config["min_units"]:
             continue
         amount = int(row["units"]) * float(row["unit_price"])
         totals[row["region"]] = totals.get(row["region"], 0.0) + amount
-    return totals
+    yield Output(totals)
 
 
 @solid(config={"report_path": String, "currency": Field(String, is_required=False, default_value="EUR")})

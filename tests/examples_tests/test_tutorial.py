@@ -54,6 +54,8 @@ def test_sales_csv(workdir):
         {"north": 60.0, "south": 38.5, "east": 50.0, "west": 37.8}
     )
     assert round(result.result_for_solid("write_report").output_value(), 2) == 186.3
+    (expectation,) = result.result_for_solid("totals_by_region").expectation_results_during_compute
+    assert expectation.success and expectation.label == "units_not_negative"
     (materialization,) = result.result_for_solid("write_report").materializations_during_compute
     assert materialization.label == "sales_report"
     assert os.path.exists(os.path.join(workdir, "output", "sales_report.csv"))

@@ -181,6 +181,7 @@ def test_execute_sales_csv_merges_env_files_and_materializes(tutorial_dir, dagst
         "west,37.80",
     ]
     assert f"materialized sales_report report_path={report} grand_total=186.30" in result.output
+    assert "totals_by_region.compute  expectation units_not_negative passed" in result.output
     assert "  steps: 3 succeeded, 0 failed, 0 skipped; 1 materialization(s)" in result.output
     (run,) = stored_runs(dagster_home)
     assert run.environment_dict["solids"]["write_report"]["config"]["report_path"] == str(report)
