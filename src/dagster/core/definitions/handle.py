@@ -390,9 +390,7 @@ class ExecutionTargetHandle:
         entry = _HANDLE_CACHE.get(id(repo_or_pipeline))
         if entry is not None and entry[0] is repo_or_pipeline:
             return entry[1], entry[2]
-        parent = getattr(repo_or_pipeline, "parent_pipeline_def", None) or getattr(
-            repo_or_pipeline, "_parent_pipeline_def", None
-        )
+        parent = getattr(repo_or_pipeline, "parent_pipeline_def", None)  # repositories have none
         if parent is not None:
             handle, _ = cls.get_handle(parent)
             if handle is not None:
