@@ -32,8 +32,12 @@ class SolidHandle(NamedTuple("_SolidHandle", [("name", str), ("parent", "SolidHa
         return path[::-1]
 
     def to_string(self) -> str:
-        """Dotted form, e.g. ``"outer.inner"``."""
-        return self.name if self.parent is None else f"{self.parent.to_string()}.{self.name}"
+        """Dotted form, e.g. ``"outer.inner"`` (computed once per handle: step keys and events use it)."""
+        cached = self.__dict__.get("_string")
+        if cached is None:
+            cached = self.name if self.parent is None else f"{self.parent.to_string()}.{self.name}"
+            self.__dict__["_string"] = cached
+        return cached
 
     def __str__(self) -> str:
         return self.to_string()
