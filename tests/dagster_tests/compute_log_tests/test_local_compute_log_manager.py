@@ -52,7 +52,8 @@ def test_captures_print_fd_writes_c_stdio_and_subprocesses(tmp_path):
     assert "from C printf, left in the C buffer" in stdout_lines
     assert _read(manager, "a.compute", ERR) == "child stderr\nto stderr\nfd 2\n"
     base = tmp_path / "run-1" / "compute_logs"
-    assert sorted(os.listdir(base)) == ["a.compute.complete", "a.compute.err", "a.compute.out"]
+    assert sorted(os.listdir(base)) == ["a.compute.err", "a.compute.out", "completed_keys.log"]
+    assert (base / "completed_keys.log").read_text() == "-a.compute\n+a.compute\n"
 
 
 def test_file_layout_and_read_data(tmp_path):
@@ -98,11 +99,12 @@ def test_long_key_uses_md5(tmp_path):
         print("long")
     digest = hashlib.md5(key.encode()).hexdigest()
     assert sorted(os.listdir(tmp_path / "run-1" / "compute_logs")) == [
-        f"{digest}.complete",
         f"{digest}.err",
         f"{digest}.out",
+        "completed_keys.log",
     ]
     assert _read(manager, key, OUT) == "long\n"
+    assert manager.is_watch_completed("run-1", key)
 
 
 def test_retry_appends_and_resets_complete_marker(tmp_path):
@@ -269,7 +271,7 @@ def test_unusable_log_directory_does_not_fail_the_step(tmp_path, capfd):
         f'dagster: the output of "s" in run run-1 is not captured to its compute log (Not a directory: {path}); '
         "it goes to the console instead.",
         f'dagster: cannot mark the compute log of "s" in run run-1 complete (Not a directory: '
-        f"{tmp_path / 'run-1' / 'compute_logs' / 's.complete'}).",
+        f"{tmp_path / 'run-1' / 'compute_logs' / 'completed_keys.log'}).",
     ]
     print("the console is intact")
     assert capfd.readouterr().out == "the console is intact\n"
@@ -348,9 +350,9 @@ def test_key_that_is_not_a_plain_file_name(tmp_path):
         print("contained")
     digest = hashlib.md5(b"../../escape").hexdigest()
     assert sorted(os.listdir(tmp_path / "run-1" / "compute_logs")) == [
-        f"{digest}.complete",
         f"{digest}.err",
         f"{digest}.out",
+        "completed_keys.log",
     ]
     assert _read(manager, "../../escape", OUT) == "contained\n"
 
@@ -383,3 +385,16 @@ def test_console_shows_output_while_the_step_runs(tmp_path):
         child.kill()
         child.stdout.close()
     assert (tmp_path / "r" / "compute_logs" / "s.out").read_text() == "halfway\ndone\n"
+
+
+def test_completion_is_shared_between_processes_and_honours_old_markers(tmp_path):
+    first, second = LocalComputeLogManager(str(tmp_path)), LocalComputeLogManager(str(tmp_path))
+    with first.watch(_run(), "a"):
+        pass
+    assert second.is_watch_completed("run-1", "a")
+    with second.watch(_run(), "a"):  # a retry elsewhere: running again, so not complete
+        assert not first.is_watch_completed("run-1", "a")
+    assert first.is_watch_completed("run-1", "a")
+    assert not first.is_watch_completed("run-1", "never-ran")
+    (tmp_path / "run-1" / "compute_logs" / "old.compute.complete").write_text("")  # as Dagster 0.7 left it
+    assert first.is_watch_completed("run-1", "old.compute")
