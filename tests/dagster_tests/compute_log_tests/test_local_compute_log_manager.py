@@ -398,3 +398,20 @@ def test_completion_is_shared_between_processes_and_honours_old_markers(tmp_path
     assert not first.is_watch_completed("run-1", "never-ran")
     (tmp_path / "run-1" / "compute_logs" / "old.compute.complete").write_text("")  # as Dagster 0.7 left it
     assert first.is_watch_completed("run-1", "old.compute")
+
+
+def test_forked_child_captures_its_own_step(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "parent"):
+        print("parent line")
+        pid = os.fork()
+        if pid == 0:  # the child runs a step of its own while the parent's capture is open
+            try:
+                with manager.watch(_run(), "child"):
+                    print("child line")
+            finally:
+                os._exit(0)
+        assert os.waitpid(pid, 0)[1] == 0
+    assert _read(manager, "child", OUT) == "child line\n"
+    assert _read(manager, "parent", OUT) == "parent line\nchild line\n"  # the child mirrors into it
+    assert manager.is_watch_completed("run-1", "child")

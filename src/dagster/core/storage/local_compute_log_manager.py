@@ -202,8 +202,14 @@ class _LiveMirror:
                     return
 
 
+def _after_fork_in_child() -> None:
+    """Locks held by other threads of the parent at the fork would never be released in the child."""
+    _CaptureOwner.lock = threading.Lock()
+    _LiveMirror.forget_after_fork()
+
+
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_LiveMirror.forget_after_fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND
 
