@@ -627,3 +627,42 @@ def test_ctrl_c_fails_the_run_and_prints_the_summary(tmp_path, dagster_home):
     assert run.status.value == "FAILURE"
     assert f"Run {run.run_id} FAILURE in " in output
     assert err.strip().endswith("Aborted!")
+
+
+RETRYING_PIPELINE = """
+import os
+
+from dagster import RetryRequested, pipeline, solid
+
+
+@solid
+def flaky(_):
+    if not os.path.exists("attempted"):
+        open("attempted", "w").close()
+        raise RetryRequested(max_retries=1)
+    return "ok"
+
+
+@pipeline
+def retry_pipeline():
+    flaky()
+"""
+
+
+def test_retries_are_shown(tmp_path, dagster_home):
+    (tmp_path / "retry_defs.py").write_text(RETRYING_PIPELINE)
+    proc = run_dagster(
+        ["pipeline", "execute", "-f", "retry_defs.py", "-n", "retry_pipeline"], str(tmp_path), dagster_home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = [line[9:] for line in proc.stdout.splitlines() if line[:2].isdigit()]
+    assert lines == [
+        "RUN    retry_pipeline  started",
+        "START  flaky.compute",
+        'RETRY  flaky.compute  Execution of step "flaky.compute" failed and has requested a retry.',
+        'RETRY  flaky.compute  Started re-execution (attempt # 2) of step "flaky.compute".',
+        "       flaky.compute  output result",
+        lines[5],
+    ]
+    assert lines[5].startswith("OK     flaky.compute  succeeded in ")
+    assert "  steps: 1 succeeded, 0 failed, 0 skipped" in proc.stdout
