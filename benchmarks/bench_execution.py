@@ -6,7 +6,7 @@ Console printing is switched off for the measurement (``loggers: {console: {conf
 CRITICAL}}}``): the default console logger prints every event at DEBUG, which would measure the
 terminal instead. Every run uses a fresh ephemeral instance, as ``execute_pipeline(p)`` does.
 
-Each figure is the best (minimum) of several runs after one warm-up run: schemas and plans are
+Each figure is the best (minimum) of several runs after three warm-up runs: schemas and plans are
 cached per pipeline, as for any repeated execution in one process, and the minimum is the run least
 disturbed by other processes. Both wall time and this process's CPU time are reported, because the
 benchmark machine is shared (under load, wall time measures the neighbours too).
@@ -50,7 +50,8 @@ def _time_runs(pipeline_def, repeats: int) -> tuple[float, float]:
     from dagster import execute_pipeline
     from dagster.core.instance import DagsterInstance
 
-    execute_pipeline(pipeline_def, QUIET, instance=DagsterInstance.ephemeral())
+    for _ in range(3):  # warm-up: caches, and the allocator / GC settling after imports
+        execute_pipeline(pipeline_def, QUIET, instance=DagsterInstance.ephemeral())
     walls, cpus = [], []
     for _ in range(repeats):
         instance = DagsterInstance.ephemeral()
@@ -63,7 +64,7 @@ def _time_runs(pipeline_def, repeats: int) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
-def measure(repeats_small: int = 15, repeats_large: int = 5) -> dict[str, float]:
+def measure(repeats_small: int = 15, repeats_large: int = 8) -> dict[str, float]:
     wall_100, cpu_100 = _time_runs(_chain(100), repeats_small)
     wall_1000, cpu_1000 = _time_runs(_chain(1000), repeats_large)
     return {
