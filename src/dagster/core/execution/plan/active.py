@@ -33,7 +33,11 @@ class ActiveExecution:
         self._failed: set[str] = set()
         self._skipped: set[str] = set()
         self._to_skip: list[str] = []
-        self._promote()
+        self._downstream: dict[str, list[str]] = {key: [] for key in self._waiting}
+        for key, upstream in self._waiting.items():
+            for upstream_key in upstream:
+                self._downstream[upstream_key].append(key)
+        self._promote(sorted(self._waiting))
 
     # -- what to do next ------------------------------------------------------------------------
 
@@ -110,13 +114,15 @@ class ActiveExecution:
         self._ready.pop(key, None)
         self._waiting.pop(key, None)
         outcome.add(key)
-        self._promote()
+        self._promote(self._downstream.get(key, ()))
 
-    def _promote(self) -> None:
-        blocked = self._failed | self._skipped
-        for key in sorted(self._waiting):
-            upstream = self._waiting[key]
-            if upstream & blocked:
+    def _promote(self, candidates) -> None:
+        """Re-examine the waiting steps among ``candidates`` (the downstream of what just ended)."""
+        for key in candidates:
+            upstream = self._waiting.get(key)
+            if upstream is None:
+                continue
+            if upstream & self._failed or upstream & self._skipped:
                 if key not in self._to_skip:
                     self._to_skip.append(key)
             elif upstream <= self._succeeded:
