@@ -7,7 +7,8 @@ output mappings, to the leaf step outputs that feed it (or to config, or to a de
 
 from __future__ import annotations
 
-import weakref
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -174,8 +175,11 @@ class _PlanStructure:
         self.snapshots: dict = {}
 
 
-# pipeline definition -> {config signature -> structure}; weak so that discarded pipelines go away.
-_STRUCTURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Recently used pipelines -> {config signature -> structure}. Bounded, because the structures refer
+# back to their pipeline (a weak-keyed cache would keep every pipeline alive for ever).
+_STRUCTURES: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+_STRUCTURES_LOCK = threading.Lock()
+_MAX_PIPELINES = 32
 _MAX_STRUCTURES_PER_PIPELINE = 32
 
 
@@ -190,16 +194,22 @@ def _config_signature(environment_config: Any) -> tuple:
 
 def _structure_for(pipeline_def: Any, environment_config: Any) -> _PlanStructure:
     signature = _config_signature(environment_config)
-    try:
-        cache = _STRUCTURES.setdefault(pipeline_def, {})
-    except TypeError:  # not weak-referenceable: build every time
-        cache = {}
-    structure = cache.get(signature)
+    with _STRUCTURES_LOCK:
+        entry = _STRUCTURES.get(id(pipeline_def))
+        if entry is None or entry[0] is not pipeline_def:
+            entry = (pipeline_def, {})
+            _STRUCTURES[id(pipeline_def)] = entry
+            if len(_STRUCTURES) > _MAX_PIPELINES:
+                _STRUCTURES.popitem(last=False)
+        else:
+            _STRUCTURES.move_to_end(id(pipeline_def))
+        structure = entry[1].get(signature)
     if structure is None:
         structure = _PlanStructure(_PlanBuilder(pipeline_def, environment_config).build())
-        if len(cache) >= _MAX_STRUCTURES_PER_PIPELINE:
-            cache.clear()
-        cache[signature] = structure
+        with _STRUCTURES_LOCK:
+            if len(entry[1]) >= _MAX_STRUCTURES_PER_PIPELINE:
+                entry[1].clear()
+            entry[1][signature] = structure
     return structure
 
 
