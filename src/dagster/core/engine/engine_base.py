@@ -19,6 +19,10 @@ class Engine(ABC):
     the executor config with its retry policy) and the ``ExecutionPlan`` (already restricted to
     ``step_keys_to_execute``). It must not raise for a failing step: step failures are events.
 
+    Parallel engines use ``dagster.core.execution.plan.active.ActiveExecution`` to know which steps
+    are ready, skipped or waiting for a retry, and run each step elsewhere with
+    ``execute_plan_iterator(plan.build_subset_plan([key]), run, instance, retries=retries.for_inner_plan())``.
+
     Example::
 
         class SerialEngine(Engine):
