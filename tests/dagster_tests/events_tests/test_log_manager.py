@@ -264,3 +264,22 @@ def test_plain_python_logger_sees_the_formatted_message():
         method("test")
     assert [r.getMessage() for r in handler.records] == ["system - 123 - test"] * 5
     assert [r.levelno for r in handler.records] == [10, 20, 30, 40, 50]
+
+
+def test_event_logger_reads_structured_meta_without_an_attached_record():
+    received = []
+    event_logger = event_record_logger(received.append)
+    event = _step_event(DagsterEventType.STEP_START, message="Started.")
+    python_record = logging.LogRecord("x", logging.DEBUG, __file__, 1, "formatted text", (), None)
+    python_record.dagster_meta = {
+        "dagster_event": event,
+        "orig_message": "Started.",
+        "run_id": "r9",
+        "step_key": "a.compute",
+        "pipeline_name": "p",
+    }
+    event_logger.handle(python_record)
+    (record,) = received
+    assert isinstance(record, DagsterEventRecord)
+    assert (record.run_id, record.user_message, record.message) == ("r9", "Started.", "formatted text")
+    assert record.dagster_event is event and record.step_key == "a.compute"

@@ -68,3 +68,12 @@ def test_construct_event_logger_is_a_logger_definition_for_modes():
     assert len(events["PIPELINE_START"]) == 1 and len(events["PIPELINE_SUCCESS"]) == 1
     assert len(events["STEP_SUCCESS"]) == 1
     assert events["STEP_START"][0].step_key == "noop.compute"
+
+
+def test_json_file_logger_writes_unserializable_values_as_repr(tmp_path):
+    path = tmp_path / "log.jsonl"
+    python_logger = define_json_file_logger("jf", str(path), logging.INFO).logger_fn(None)
+    marker = object()
+    DagsterLogManager("run", {}, [python_logger]).info("with object", thing=marker)
+    (line,) = [json.loads(text) for text in path.read_text().splitlines()]
+    assert line["thing"] == repr(marker)

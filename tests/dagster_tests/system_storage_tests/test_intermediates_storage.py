@@ -104,6 +104,12 @@ def test_copy_from_previous_run(tmp_path):
     assert operation.dest_key.endswith(os.path.join(RUN, "intermediates", "a.compute", "result"))
     assert manager.get_intermediate(None, resolve_dagster_type(int), HANDLE).obj == 41
 
+    store = manager.intermediate_store
+    paths = store.paths_for_intermediate("a.compute")
+    store.rm_object(None, paths)
+    assert store.copy_object_from_prev_run(None, "old-run", paths).op == ObjectStoreOperationType.CP_OBJECT
+    assert store.get_value(None, resolve_dagster_type(int), paths).obj == 41
+
     with pytest.raises(DagsterStepOutputNotFoundError, match="run other-run"):
         manager.copy_intermediate_from_run(None, "other-run", StepOutputHandle("b.compute"))
 
