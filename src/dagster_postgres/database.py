@@ -1,0 +1,243 @@
+"""One PostgreSQL database used by a storage: engine, schema check, migrations, fast writes.
+
+- Engines are shared per process and URL (the run, event log and schedule storages of an instance
+  usually point at the same database), with ``pool_pre_ping``: a connection the server dropped (a
+  restart, ``pg_terminate_backend``, a proxy's idle timeout) is replaced at the next checkout, so
+  the next call after a restart simply works.
+- The schema is checked on first use, as for SQLite (``dagster.core.storage.sql.ensure_schema``):
+  a new database gets the tables and the head revision stamp, an old one raises
+  ``DagsterInstanceMigrationRequired`` until :meth:`PostgresDatabase.upgrade`. Schema changes take
+  an advisory lock, so that processes starting together do not race to create the same tables.
+- :meth:`PostgresDatabase.execute_write` runs one statement in autocommit mode on a connection
+  kept per thread: one round trip per event instead of BEGIN, INSERT and COMMIT.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as db
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from dagster.core.storage.sql import (
+    current_revision,
+    ensure_schema,
+    run_in_transaction,
+    upgrade_to_head,
+)
+from dagster_postgres.utils import connection_error, describe_url, libpq_url, sqlalchemy_url
+
+# Key of the advisory lock held while a storage creates, upgrades or drops its tables.
+SCHEMA_LOCK_KEY = 0x0DA65E7
+
+# Every table any of our storages creates; when none is left, the revision stamp goes too.
+ALL_TABLE_NAMES = ("runs", "run_tags", "snapshots", "event_logs", "schedules", "schedule_ticks")
+
+POOL_SIZE = 4
+POOL_OVERFLOW = 8
+CONNECT_TIMEOUT_SECONDS = 10
+
+_ENGINES: dict[tuple[int, str], Engine] = {}
+_ENGINE_USERS: dict[tuple[int, str], int] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _lease_engine(url: str) -> Engine:
+    key = (os.getpid(), url)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = db.create_engine(
+                sqlalchemy_url(url),
+                pool_pre_ping=True,
+                pool_size=POOL_SIZE,
+                max_overflow=POOL_OVERFLOW,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "dagster"},
+            )
+            _ENGINES[key] = engine
+        _ENGINE_USERS[key] = _ENGINE_USERS.get(key, 0) + 1
+        return engine
+
+
+def _release(pid: int, url: str, writers: weakref.WeakSet) -> None:
+    """Close a database's writer connections; dispose the engine when its last user is gone."""
+    if pid != os.getpid():
+        return
+    for connection in list(writers):
+        connection.close()
+    key = (pid, url)
+    with _ENGINES_LOCK:
+        users = _ENGINE_USERS.get(key, 0) - 1
+        if users > 0:
+            _ENGINE_USERS[key] = users
+            return
+        _ENGINE_USERS.pop(key, None)
+        engine = _ENGINES.pop(key, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _forget_engines_after_fork() -> None:
+    # A forked child must neither use the parent's pooled connections nor close them under it.
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+    _ENGINES.clear()
+    _ENGINE_USERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines_after_fork)
+
+
+class PostgresDatabase:
+    """The database at ``url`` holding the tables of ``metadata`` (named ``table_names``).
+
+    ``after_schema(conn)``, if given, runs in the schema transaction each time the schema is
+    checked or upgraded (the event log installs its notification trigger there); it must be
+    idempotent.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        metadata: db.MetaData,
+        table_names: list[str],
+        after_schema: Callable[[Connection], None] | None = None,
+    ) -> None:
+        self.url = url
+        # The key that tells whether two storages share a database (and so a transaction).
+        self.conn_string = sqlalchemy_url(url).render_as_string(hide_password=False)
+        self.engine = _lease_engine(self.conn_string)
+        self._metadata = metadata
+        self._table_names = table_names
+        self._after_schema = after_schema
+        self._checked = False
+        self._local = threading.local()
+        self._writers: weakref.WeakSet = weakref.WeakSet()
+        self._release = weakref.finalize(self, _release, os.getpid(), self.conn_string, self._writers)
+
+    def __repr__(self) -> str:
+        return f"PostgresDatabase({describe_url(self.url)})"
+
+    def dispose(self) -> None:
+        """Return this database's connections (the shared engine goes with its last user)."""
+        self._release()
+
+    # -- connections -------------------------------------------------------------------------
+
+    @contextmanager
+    def raw_connect(self) -> Iterator[Connection]:
+        """A pooled connection, without the schema check. Connection failures are reported as
+        ``DagsterPostgresConnectionError`` naming host, port and database."""
+        try:
+            conn = self.engine.connect()
+        except OperationalError as exc:
+            raise connection_error(self.url, exc) from exc
+        with conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        if not self._checked:
+            self.ensure_schema()
+        with self.raw_connect() as conn:
+            yield conn
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Hold the schema advisory lock (on a connection of its own) for the block."""
+        with self.raw_connect() as lock_conn:
+            lock_conn.execute(db.text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            lock_conn.commit()
+            try:
+                yield
+            finally:
+                lock_conn.execute(db.text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+                lock_conn.commit()
+
+    def ensure_schema(self) -> None:
+        """Create a new database's tables, or check that an existing one is at our revision."""
+        with self.schema_lock():
+            ensure_schema(self.raw_connect, self._metadata, self._table_names, describe_url(self.url))
+            if self._after_schema is not None:
+                run_in_transaction(self.raw_connect, self._after_schema, write=True)
+        self._checked = True
+
+    # -- the fast write path -----------------------------------------------------------------
+
+    def _writer(self, fresh: bool = False) -> Any:
+        """This thread's autocommit psycopg connection (a new one when ``fresh``)."""
+        import psycopg
+
+        held = getattr(self._local, "writer", None)
+        if held is not None and held[0] == os.getpid() and not fresh and not held[1].closed:
+            return held[1]
+        if held is not None and held[0] == os.getpid():
+            held[1].close()
+        try:
+            connection = psycopg.connect(
+                libpq_url(self.url),
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                application_name="dagster",
+            )
+        except psycopg.OperationalError as exc:
+            raise connection_error(self.url, exc) from exc
+        self._local.writer = (os.getpid(), connection)
+        self._writers.add(connection)
+        return connection
+
+    def execute_write(self, sql: str, params: tuple) -> None:
+        """Run one statement (psycopg ``%s`` placeholders) in its own committed transaction.
+
+        If the kept connection turns out to be closed by the server (restart, terminated backend),
+        the statement is sent again once on a new connection: a server that dropped the
+        connection did not run it.
+        """
+        import psycopg
+
+        if not self._checked:
+            self.ensure_schema()
+        connection = self._writer()
+        try:
+            connection.execute(sql, params)
+        except psycopg.OperationalError:
+            if not connection.closed:
+                raise
+            self._writer(fresh=True).execute(sql, params)
+
+    # -- migrations --------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The stamped schema revision (None for a database without our tables)."""
+        with self.raw_connect() as conn:
+            return current_revision(conn)
+
+    def upgrade(self) -> None:
+        """Migrate to our head revision (idempotent); a new database is created at head."""
+        with self.schema_lock():
+            if self.revision() is None:
+                ensure_schema(self.raw_connect, self._metadata, self._table_names, describe_url(self.url))
+            else:
+                run_in_transaction(self.raw_connect, upgrade_to_head, write=True)
+            if self._after_schema is not None:
+                run_in_transaction(self.raw_connect, self._after_schema, write=True)
+        self._checked = False
+
+    def drop_tables(self) -> None:
+        """Drop this storage's tables (with their rows); the revision stamp goes too when no
+        table of any of our storages is left."""
+
+        def _drop(conn: Connection) -> None:
+            self._metadata.drop_all(conn, checkfirst=True)
+            if not set(ALL_TABLE_NAMES) & set(db.inspect(conn).get_table_names()):
+                conn.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+
+        with self.schema_lock():
+            run_in_transaction(self.raw_connect, _drop, write=True)
+        self._checked = False
