@@ -28,6 +28,8 @@ from sqlalchemy.exc import OperationalError
 from dagster.core.storage.sql import (
     current_revision,
     ensure_schema,
+    head_revision,
+    is_known_revision,
     run_in_transaction,
     upgrade_to_head,
 )
@@ -219,12 +221,13 @@ class PostgresDatabase:
             return current_revision(conn)
 
     def upgrade(self) -> None:
-        """Migrate to our head revision (idempotent); a new database is created at head."""
+        """Migrate to our head revision (idempotent); a new database is created at head, and
+        tables of this storage missing from a database other storages already use are created."""
         with self.schema_lock():
-            if self.revision() is None:
-                ensure_schema(self.raw_connect, self._metadata, self._table_names, describe_url(self.url))
-            else:
+            revision = self.revision()
+            if revision is not None and revision != head_revision() and is_known_revision(revision):
                 run_in_transaction(self.raw_connect, upgrade_to_head, write=True)
+            ensure_schema(self.raw_connect, self._metadata, self._table_names, describe_url(self.url))
             if self._after_schema is not None:
                 run_in_transaction(self.raw_connect, self._after_schema, write=True)
         self._checked = False

@@ -98,6 +98,10 @@ class PostgresEventLogStorage(SqlEventLogStorage, ConfigurableClass):
     def connect(self, run_id: str | None = None) -> AbstractContextManager[Connection]:
         return self._db.connect()
 
+    def schema_revision(self) -> str | None:
+        """The schema revision stamped in the database (None before the first use)."""
+        return self._db.revision()
+
     def upgrade(self) -> None:
         self._db.upgrade()
 

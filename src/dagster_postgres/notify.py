@@ -200,8 +200,8 @@ class EventNotifier:
 
         try:
             run_ids = {notify.payload for notify in conn.notifies(timeout=0)}
-        except psycopg.Error:
-            _logger.warning("Lost the PostgreSQL listening connection; reconnecting.", exc_info=True)
+        except psycopg.Error as exc:
+            _logger.warning("Lost the PostgreSQL listening connection (%s); reconnecting.", exc)
             with self._lock:
                 if self._listeners.get(url) is conn:
                     self._listeners[url] = None

@@ -60,6 +60,10 @@ class PostgresRunStorage(SqlRunStorage, ConfigurableClass):
     def connect(self) -> AbstractContextManager[Connection]:
         return self._db.connect()
 
+    def schema_revision(self) -> str | None:
+        """The schema revision stamped in the database (None before the first use)."""
+        return self._db.revision()
+
     def upgrade(self) -> None:
         self._db.upgrade()
 

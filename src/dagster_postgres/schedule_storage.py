@@ -50,6 +50,10 @@ class PostgresScheduleStorage(SqlScheduleStorage, ConfigurableClass):
     def connect(self) -> AbstractContextManager[Connection]:
         return self._db.connect()
 
+    def schema_revision(self) -> str | None:
+        """The schema revision stamped in the database (None before the first use)."""
+        return self._db.revision()
+
     def upgrade(self) -> None:
         self._db.upgrade()
 
