@@ -1,0 +1,211 @@
+"""A pool of spawned worker processes that run steps for the multiprocess engine.
+
+Each worker imports the user's code once and then runs one step at a time, as long as the run
+lasts. The parent watches both the workers' pipes and their process sentinels, so a worker that
+dies (killed, ``os._exit``, a segfault) is noticed at once and its step is failed with the reason.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import wait as wait_for_ready
+from typing import Any
+
+from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate, close_step_compute_log
+from dagster.core.events import DagsterEvent, EngineEventData, format_duration
+from dagster.core.execution.retries import Retries
+from dagster.core.execution.worker_step import StepTask
+from dagster.utils import get_multiprocessing_context
+
+# How long stopped workers get to exit after SIGTERM before they are killed.
+_STOP_GRACE_SECONDS = 3.0
+ENGINE_NAME = "MultiprocessEngine"
+
+
+class _Worker:
+    __slots__ = ("process", "conn", "token", "step_key", "started_at", "steps_run")
+
+    def __init__(self, process: Any, conn: Any):
+        self.process = process
+        self.conn = conn
+        self.token: int | None = None
+        self.step_key: str | None = None
+        self.started_at = 0.0
+        self.steps_run = 0
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """``killed by signal SIGKILL`` / ``exited with code 3``."""
+    if exitcode is None:
+        return "is still running"
+    if exitcode < 0:
+        try:
+            return f"was killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"was killed by signal {-exitcode}"
+    return f"exited with code {exitcode}"
+
+
+class WorkerPool(StepLauncher):
+    """At most ``size`` worker processes, started when steps need them and reused across steps."""
+
+    def __init__(self, pipeline_context: Any, handle: Any, size: int):
+        self._context = pipeline_context
+        self._handle_dict = handle.to_dict()
+        self._instance_ref = pipeline_context.instance.get_ref()
+        self._size = size
+        self._mp = get_multiprocessing_context()
+        self._workers: list[_Worker] = []
+        self._stopped = False
+
+    # -- StepLauncher -------------------------------------------------------------------------
+
+    def free_slots(self) -> int:
+        busy = sum(1 for worker in self._workers if worker.token is not None)
+        return self._size - busy
+
+    def launch(self, token: int, step: Any, retries: Retries) -> Iterator[DagsterEvent]:
+        worker = next((w for w in self._workers if w.token is None), None)
+        if worker is None:
+            worker = yield from self._start_worker()
+        task = StepTask(
+            handle_dict=self._handle_dict,
+            instance_ref=self._instance_ref,
+            pipeline_run=self._context.pipeline_run,
+            step_key=step.key,
+            retries=retries.to_config(),
+            engine_name=ENGINE_NAME,
+        )
+        worker.token, worker.step_key, worker.started_at = token, step.key, time.perf_counter()
+        yield DagsterEvent.engine_event(
+            self._context,
+            f"Launching subprocess for {step.key}",
+            EngineEventData.multiprocess(worker.pid, [step.key]),
+            step_key=step.key,
+        )
+        try:
+            worker.conn.send(task)
+        except (BrokenPipeError, OSError):
+            pass  # the worker already died: its sentinel reports it in poll()
+
+    def poll(self, timeout: float | None) -> Iterator[StepUpdate]:
+        busy = [worker for worker in self._workers if worker.token is not None]
+        by_conn = {worker.conn: worker for worker in busy}
+        by_sentinel = {worker.process.sentinel: worker for worker in busy}
+        ready = wait_for_ready([*by_conn, *by_sentinel], timeout)
+        dead: list[_Worker] = []
+        for item in ready:
+            worker = by_conn.get(item)
+            if worker is not None:
+                yield from self._drain(worker)
+            else:
+                dead.append(by_sentinel[item])
+        for worker in dead:
+            if worker.token is None:
+                continue  # it finished its step and then exited; nothing is lost
+            yield from self._drain(worker)
+            if worker.token is not None:
+                yield self._lost(worker)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for worker in self._workers:
+            if worker.process.is_alive() and worker.token is None:
+                try:
+                    worker.conn.send(None)
+                except (BrokenPipeError, OSError):
+                    pass
+            elif worker.process.is_alive():
+                worker.process.terminate()
+        deadline = time.monotonic() + _STOP_GRACE_SECONDS
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(_STOP_GRACE_SECONDS)
+            worker.conn.close()
+            worker.process.close()
+        self._workers = []
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return [worker.pid for worker in self._workers]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def start_workers(self, count: int) -> Iterator[DagsterEvent]:
+        """Start ``count`` workers now, so that they load the code in parallel while the run begins."""
+        while len(self._workers) < min(count, self._size):
+            yield from self._start_worker()
+
+    def _start_worker(self) -> Iterator[DagsterEvent]:
+        from dagster.core.engine.multiprocess_worker import worker_main
+
+        parent_conn, child_conn = self._mp.Pipe(duplex=True)
+        process = self._mp.Process(
+            target=worker_main,
+            args=(child_conn, self._handle_dict, self._instance_ref),
+            name="dagster-multiprocess-worker",
+            daemon=True,
+        )
+        process.start()
+        child_conn.close()
+        worker = _Worker(process, parent_conn)
+        self._workers.append(worker)
+        yield DagsterEvent.engine_event(
+            self._context,
+            f"Started worker process (pid: {worker.pid}) for the multiprocess engine.",
+            EngineEventData.multiprocess(worker.pid),
+        )
+        return worker
+
+    def _drain(self, worker: _Worker) -> Iterator[StepUpdate]:
+        """Every message the worker has sent so far."""
+        while worker.token is not None:
+            try:
+                if not worker.conn.poll():
+                    return
+                kind, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                return
+            token, key = worker.token, worker.step_key
+            if kind == "event":
+                yield StepUpdate(token, key, event=payload)
+                continue
+            worker.token = worker.step_key = None
+            worker.steps_run += 1
+            elapsed = (time.perf_counter() - worker.started_at) * 1000
+            yield StepUpdate(
+                token,
+                key,
+                event=DagsterEvent.engine_event(
+                    self._context,
+                    f"Step {key} finished in process (pid: {worker.pid}) after {format_duration(elapsed)}.",
+                    EngineEventData.multiprocess(worker.pid, [key]),
+                    step_key=key,
+                ),
+                finished=True,
+                error=payload,
+            )
+
+    def _lost(self, worker: _Worker) -> StepUpdate:
+        """The worker died while running a step: the step fails, and the worker leaves the pool."""
+        worker.process.join(1.0)
+        reason = describe_exit(worker.process.exitcode)
+        token, key, pid = worker.token, worker.step_key, worker.pid
+        self._workers.remove(worker)
+        worker.conn.close()
+        close_step_compute_log(self._context, key)
+        message = (
+            f'The worker process (pid: {pid}) running step "{key}" {reason} before the step finished. '
+            "The step failed; the rest of the run goes on in other workers."
+        )
+        return StepUpdate(token, key, finished=True, error=message)

@@ -1,0 +1,75 @@
+"""The main loop of a multiprocess engine worker (runs in a spawned child process).
+
+The worker loads the pipeline and opens the instance once, then serves step tasks from its pipe
+until the parent sends ``None`` or goes away; a watcher thread ends it, even mid-step, when the
+parent dies (even by SIGKILL), so it never outlives the parent.
+Messages to the parent: ``("event", DagsterEvent)`` per event, then ``("done", None)``, or
+``("done", error_text)`` when running the step raised outside of the step's own error handling.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+# How often a worker checks that its parent is still alive.
+_PARENT_CHECK_SECONDS = 0.5
+
+
+def worker_main(conn: Any, handle_dict: dict, instance_ref: Any) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides what stops, and
+    # stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
+    from dagster.core.execution.worker_step import execute_step_in_worker, load_pipeline, open_instance
+    from dagster.utils.error import serializable_error_info_from_exc_info
+
+    load_error = None
+    try:
+        open_instance(instance_ref)
+        load_pipeline(handle_dict)
+    except Exception:
+        load_error = serializable_error_info_from_exc_info(sys.exc_info()).to_string()
+
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        if load_error is not None:
+            _send(conn, ("done", f"The worker could not load the pipeline or the instance:\n{load_error}"))
+            continue
+        try:
+            for event in execute_step_in_worker(task):
+                _send(conn, ("event", event))
+        except Exception:
+            error = serializable_error_info_from_exc_info(sys.exc_info()).to_string()
+            _send(conn, ("done", f'Running step "{task.step_key}" in worker raised:\n{error}'))
+        else:
+            _send(conn, ("done", None))
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the parent is gone, even in the middle of a step (no orphan workers)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dagster-worker-parent-watch", daemon=True).start()
+
+
+def _send(conn: Any, message: tuple) -> None:
+    try:
+        conn.send(message)
+    except (BrokenPipeError, OSError):
+        # The parent is gone: nothing is waiting for this worker any more.
+        sys.exit(0)

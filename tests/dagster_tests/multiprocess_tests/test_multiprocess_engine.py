@@ -1,0 +1,152 @@
+"""The multiprocess engine with real spawned workers and a persistent SQLite instance."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dagster import DagsterInvalidConfigError, execute_pipeline, pipeline
+from dagster.core.definitions.handle import ExecutionTargetHandle
+from dagster.core.instance import DagsterInstance
+from dagster.core.storage.compute_log_manager import ComputeIOType
+
+from . import pipelines
+from .helpers import QUIET, multiprocess_config, step_events, wait_until_gone, worker_pids
+
+
+@pytest.fixture
+def instance(tmp_path):
+    return DagsterInstance.local_temp(str(tmp_path))
+
+
+def loaded(pipeline_def):
+    return ExecutionTargetHandle.for_pipeline_fn(pipeline_def).build_pipeline_definition()
+
+
+def test_diamond_runs_in_workers_and_reports_where(instance):
+    result = execute_pipeline(loaded(pipelines.diamond), multiprocess_config(), instance=instance)
+    assert result.success
+    assert result.result_for_solid("add").output_value() == 4
+    messages = [event.message for event in result.event_list]
+    assert f"Executing steps using multiprocess engine: parent process (pid: {os.getpid()})" in messages
+    assert "Launching subprocess for add.compute" in messages
+    assert "[MultiprocessEngine] Executing step add.compute in subprocess" in messages
+    assert any(m.startswith("Multiprocess engine: parent process exiting after") for m in messages)
+    workers = worker_pids(result.event_list)
+    assert 1 <= len(workers) <= 2 and os.getpid() not in workers
+    finished = [m for m in messages if m.startswith("Step add.compute finished in process (pid: ")]
+    assert len(finished) == 1 and int(finished[0].split("pid: ")[1].split(")")[0]) in workers
+    # Every event a worker wrote is in the instance, in the same run.
+    stored = {
+        record.dagster_event.event_type_value
+        for record in instance.all_logs(result.run_id)
+        if record.dagster_event is not None
+    }
+    assert {"STEP_START", "STEP_OUTPUT", "STEP_SUCCESS", "PIPELINE_SUCCESS"} <= stored
+    assert instance.get_run_by_id(result.run_id).status.value == "SUCCESS"
+    assert wait_until_gone(workers) == []
+
+
+def test_steps_run_in_parallel_in_a_reused_pool(instance):
+    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.6} for index in range(4)})
+    result = execute_pipeline(loaded(pipelines.four_sleepers), config, instance=instance)
+    assert result.success
+    step_pids = {result.result_for_solid(f"sleep_{i}").output_value() for i in range(4)}
+    workers = worker_pids(result.event_list)
+    # Four steps, two workers: each worker ran two steps (no interpreter per step).
+    assert step_pids == set(workers) and len(workers) == 2
+    # Two steps were running at the same time (their start/success intervals overlap).
+    spans = {}
+    for record in instance.all_logs(result.run_id):
+        event = record.dagster_event
+        if event is not None and event.event_type_value in ("STEP_START", "STEP_SUCCESS"):
+            spans.setdefault(event.step_key, []).append(record.timestamp)
+    (a_start, a_end), (b_start, b_end) = spans["sleep_0.compute"], spans["sleep_1.compute"]
+    assert a_start < b_end and b_start < a_end
+    # Compute logs were captured in the workers, per step.
+    stdout = instance.compute_log_manager.read_logs_file(
+        result.run_id, "sleep_0.compute", ComputeIOType.STDOUT
+    )
+    assert f"pid={result.result_for_solid('sleep_0').output_value()}" in stdout.data
+
+
+def test_skips_retries_and_failures_match_in_process(instance):
+    pipeline_def = loaded(pipelines.mixed)
+    result = execute_pipeline(pipeline_def, multiprocess_config(), instance=instance, raise_on_error=False)
+    assert not result.success
+    successes = step_events(result.event_list, "STEP_SUCCESS")
+    skipped = step_events(result.event_list, "STEP_SKIPPED")
+    failures = step_events(result.event_list, "STEP_FAILURE")
+    assert set(successes) == {
+        "only_one_output.compute",
+        "other.compute",
+        "after_present.compute",
+        "flaky.compute",
+    }
+    assert set(skipped) == {"after_absent.compute", "after_explode.compute"}
+    assert set(failures) == {"explode.compute"}
+    assert "boom in a worker" in failures["explode.compute"].event_specific_data.error.message
+    assert "STEP_UP_FOR_RETRY" in {
+        e.event_type_value for e in result.event_list if e.step_key == "flaky.compute"
+    }
+    assert "STEP_RESTARTED" in {
+        e.event_type_value for e in result.event_list if e.step_key == "flaky.compute"
+    }
+    assert result.result_for_solid("flaky").output_value() == "second time lucky"
+    assert result.result_for_solid("after_present").output_value() == 6
+
+    serial = execute_pipeline(
+        pipeline_def, {**QUIET, "storage": {"filesystem": {}}}, instance=instance, raise_on_error=False
+    )
+
+    def step_event_set(events):
+        return {(e.event_type_value, e.step_key) for e in events if e.is_step_event}
+
+    assert step_event_set(serial.event_list) == step_event_set(result.event_list)
+
+
+@pytest.mark.parametrize(
+    "how, reason", [("exit", "exited with code 7"), ("kill", "killed by signal SIGKILL")]
+)
+def test_a_dying_worker_fails_its_step_and_the_run_goes_on(instance, how, reason):
+    config = multiprocess_config(solids={"crash": {"config": how}, "survivor": {"config": 0.2}})
+    result = execute_pipeline(loaded(pipelines.crashing), config, instance=instance, raise_on_error=False)
+    assert not result.success
+    failure = step_events(result.event_list, "STEP_FAILURE")["crash.compute"]
+    message = failure.event_specific_data.error.message
+    assert reason in message and 'running step "crash.compute"' in message
+    assert "downstream.compute" in step_events(result.event_list, "STEP_SKIPPED")
+    assert "survivor.compute" in step_events(result.event_list, "STEP_SUCCESS")
+    assert instance.get_run_by_id(result.run_id).status.value == "FAILURE"
+    assert wait_until_gone(worker_pids(result.event_list)) == []
+
+
+def test_refuses_an_ephemeral_instance():
+    result = execute_pipeline(
+        loaded(pipelines.diamond),
+        multiprocess_config(),
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert [e.event_type_value for e in result.event_list] == ["PIPELINE_INIT_FAILURE"]
+    error = result.event_list[0].pipeline_init_failure_data.error
+    assert "persistent DagsterInstance" in error.to_string()
+
+
+def test_refuses_in_memory_storage_when_the_config_is_validated(instance):
+    config = {**multiprocess_config(), "storage": {"in_memory": {}}}
+    with pytest.raises(DagsterInvalidConfigError) as exc_info:
+        execute_pipeline(loaded(pipelines.diamond), config, instance=instance)
+    assert "multiprocess" in str(exc_info.value)
+    assert instance.get_runs() == []
+
+
+def test_refuses_a_pipeline_workers_cannot_reload(instance):
+    @pipeline
+    def built_here():
+        pipelines.add_one(pipelines.emit_one())
+
+    result = execute_pipeline(built_here, multiprocess_config(), instance=instance, raise_on_error=False)
+    assert [e.event_type_value for e in result.event_list] == ["PIPELINE_INIT_FAILURE"]
+    assert "ExecutionTargetHandle" in result.event_list[0].pipeline_init_failure_data.error.to_string()
