@@ -1,0 +1,38 @@
+"""Pipelines the Dask tests run; Dask workers load them from this file through a handle."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import InputDefinition, ModeDefinition, default_executors, lambda_solid, pipeline, solid
+from dagster_dask import dask_executor
+
+DASK_MODE = ModeDefinition(executor_defs=default_executors + [dask_executor])
+
+
+@lambda_solid
+def emit_one():
+    return 1
+
+
+@lambda_solid(input_defs=[InputDefinition("num", int)])
+def add_one(num):
+    return num + 1
+
+
+@lambda_solid(input_defs=[InputDefinition("left", int), InputDefinition("right", int)])
+def add(left, right):
+    return left + right
+
+
+@solid(tags={"dagster-dask/resource_requirements": '{"SLOTS": 1}'})
+def where_am_i(context):
+    print(f"running in {os.getpid()}")
+    return os.getpid()
+
+
+@pipeline(mode_defs=[DASK_MODE])
+def dask_diamond():
+    one = emit_one()
+    add(add_one.alias("left_branch")(one), add_one.alias("right_branch")(one))
+    where_am_i()
