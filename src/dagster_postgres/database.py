@@ -43,7 +43,9 @@ ALL_TABLE_NAMES = ("runs", "run_tags", "snapshots", "event_logs", "schedules", "
 
 POOL_SIZE = 4
 POOL_OVERFLOW = 8
-CONNECT_TIMEOUT_SECONDS = 10
+# Sessions run in UTC, so that server-side CURRENT_TIMESTAMP defaults are UTC like our own
+# naive UTC timestamps (and like SQLite's), whatever the server's time zone.
+CONNECT_ARGS = {"connect_timeout": 10, "application_name": "dagster", "options": "-c timezone=UTC"}
 
 _ENGINES: dict[tuple[int, str], Engine] = {}
 _ENGINE_USERS: dict[tuple[int, str], int] = {}
@@ -60,7 +62,7 @@ def _lease_engine(url: str) -> Engine:
                 pool_pre_ping=True,
                 pool_size=POOL_SIZE,
                 max_overflow=POOL_OVERFLOW,
-                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "dagster"},
+                connect_args=CONNECT_ARGS,
             )
             _ENGINES[key] = engine
         _ENGINE_USERS[key] = _ENGINE_USERS.get(key, 0) + 1
@@ -182,12 +184,7 @@ class PostgresDatabase:
         if held is not None and held[0] == os.getpid():
             held[1].close()
         try:
-            connection = psycopg.connect(
-                libpq_url(self.url),
-                autocommit=True,
-                connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                application_name="dagster",
-            )
+            connection = psycopg.connect(libpq_url(self.url), autocommit=True, **CONNECT_ARGS)
         except psycopg.OperationalError as exc:
             raise connection_error(self.url, exc) from exc
         self._local.writer = (os.getpid(), connection)

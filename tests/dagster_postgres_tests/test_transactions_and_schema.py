@@ -8,7 +8,7 @@ from storage_tests.utils.event_log_storage import one_run
 
 from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
-from dagster.core.storage.sql import head_revision
+from dagster.core.storage.sql import head_revision, utc_now
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 pytestmark = pytest.mark.postgres
@@ -130,3 +130,19 @@ def test_an_older_schema_asks_for_migrate_then_upgrades_with_data_intact(clean_p
     assert old_runs.schema_revision() == head_revision()
     old_runs.dispose()
     old_events.dispose()
+
+
+def test_server_side_timestamps_are_utc_whatever_the_server_time_zone(clean_pg_url):
+    name = clean_pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(clean_pg_url, autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE \"{name}\" SET timezone = 'Asia/Kathmandu'")
+    try:
+        runs = PostgresRunStorage(clean_pg_url)
+        runs.add_run(PipelineRun(pipeline_name="pipe", run_id="r1"))
+        with runs.connect() as conn:
+            created = conn.exec_driver_sql("SELECT create_timestamp FROM runs").scalar()
+        runs.dispose()
+    finally:
+        with psycopg.connect(clean_pg_url, autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" RESET timezone')
+    assert abs((created - utc_now()).total_seconds()) < 60
