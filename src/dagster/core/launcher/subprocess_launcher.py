@@ -96,6 +96,8 @@ class SubprocessRunLauncher(RunLauncher, ConfigurableClass):
                 )
             except OSError as exc:
                 raise DagsterLaunchFailedError(f"Cannot start a process for run {run.run_id}: {exc}") from exc
+        # Reap the children that have finished, so that a long-lived launcher keeps no zombies.
+        self._processes = {run_id: child for run_id, child in self._processes.items() if child.poll() is None}
         self._processes[run.run_id] = process
         instance.report_engine_event(
             f"Started process (pid: {process.pid}) for run {run.run_id}; its output is in {log_path}.",
