@@ -1,1 +1,5 @@
-"""dagster_celery: arrives with its own issue; importable now so that installs and imports never break."""
+"""dagster_celery: run a pipeline's steps as Celery tasks, in workers started by ``dagster-celery``."""
+
+from dagster_celery.executor import celery_executor
+
+__all__ = ["celery_executor"]

@@ -1,0 +1,110 @@
+"""The celery executor with a real worker process and the real Redis broker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dagster import DagsterInvalidConfigError, execute_pipeline
+from dagster.core.definitions.handle import ExecutionTargetHandle
+from dagster.core.instance import DagsterInstance
+from dagster.core.storage.compute_log_manager import ComputeIOType
+from dagster_celery.cli import get_config_dir
+
+from . import pipelines
+from .conftest import QUEUE, REDIS, celery_executor_config
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+@pytest.fixture
+def instance(tmp_path):
+    return DagsterInstance.local_temp(str(tmp_path))
+
+
+def celery_config():
+    return {
+        **QUIET,
+        "execution": {"celery": {"config": celery_executor_config()}},
+        "storage": {"filesystem": {}},
+    }
+
+
+def loaded(pipeline_def):
+    return ExecutionTargetHandle.for_pipeline_fn(pipeline_def).build_pipeline_definition()
+
+
+def test_steps_run_in_the_celery_worker(instance, celery_worker):
+    _name, worker_pid, pool_pids = celery_worker
+    result = execute_pipeline(
+        loaded(pipelines.celery_diamond),
+        celery_config(),
+        instance=instance,
+        tags={"dagster-celery/run_priority": "1"},
+    )
+    assert result.success
+    assert result.result_for_solid("add").output_value() == 4
+    step_pid = result.result_for_solid("where_am_i").output_value()
+    assert step_pid != os.getpid() and step_pid in pool_pids + [worker_pid]
+    messages = [event.message for event in result.event_list]
+    assert any("Submitted step where_am_i.compute to Celery" in m and "priority: 8" in m for m in messages)
+    assert any(
+        "Submitted step add.compute to Celery" in m and f"(queue: {QUEUE}, priority: 6)" in m
+        for m in messages
+    )
+    assert "[CeleryEngine] Executing step add.compute in subprocess" in messages
+    stored = [r.dagster_event.event_type_value for r in instance.all_logs(result.run_id) if r.dagster_event]
+    assert stored.count("STEP_SUCCESS") == 5 and stored[-1] == "PIPELINE_SUCCESS"
+    log = instance.compute_log_manager.read_logs_file(
+        result.run_id, "where_am_i.compute", ComputeIOType.STDOUT
+    )
+    assert f"running in {step_pid}" in log.data
+
+
+def test_refuses_in_memory_storage(instance):
+    config = {**celery_config(), "storage": {"in_memory": {}}}
+    with pytest.raises(DagsterInvalidConfigError):
+        execute_pipeline(loaded(pipelines.celery_diamond), config, instance=instance)
+
+
+def test_refuses_an_ephemeral_instance():
+    result = execute_pipeline(
+        loaded(pipelines.celery_diamond),
+        celery_config(),
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert [e.event_type_value for e in result.event_list] == ["PIPELINE_INIT_FAILURE"]
+
+
+def test_config_dir_holds_the_worker_settings(celery_config_yaml):
+    directory = get_config_dir(celery_config_yaml)
+    with open(os.path.join(directory, "dagster_celery_config.py")) as handle:
+        text = handle.read()
+    assert f"broker_url = '{REDIS}'" in text and f"task_default_queue = '{QUEUE}'" in text
+    assert "worker_prefetch_multiplier = 1" in text
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-c", "from dagster_celery.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_worker_list_shows_the_running_worker(celery_worker, celery_config_yaml):
+    name, _pid, _pool = celery_worker
+    listed = _cli("worker", "list", "-y", celery_config_yaml)
+    assert listed.returncode == 0, listed.stderr
+    assert any(line.startswith(f"{name}@") for line in listed.stdout.splitlines())
+
+
+def test_terminate_names_the_workers_when_none_matches(celery_worker, celery_config_yaml):
+    done = _cli("worker", "terminate", "no-such-worker", "-y", celery_config_yaml)
+    assert done.returncode != 0
+    assert 'No running worker is named "no-such-worker"' in done.stderr
