@@ -10,7 +10,7 @@ def dask_address():
     import distributed
 
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, resources={"SLOTS": 1}
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", resources={"SLOTS": 1}
     )
     try:
         yield cluster.scheduler_address
