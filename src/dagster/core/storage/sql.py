@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
@@ -86,6 +87,12 @@ class WriteLock:
         finally:
             self._thread_lock.release()
 
+    def close(self) -> None:
+        with self._thread_lock:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+            self._fd = None
+
 
 def sqlite_url(path: str) -> str:
     return "sqlite:///" + os.path.abspath(path)
@@ -150,11 +157,65 @@ def _create_sqlite_engine(url: str) -> Engine:
     return engine
 
 
+# How many SqliteDatabase objects of this process use each cached engine.
+_ENGINE_USERS: dict[tuple[int, str], int] = {}
+# Releases queued by SqliteDatabase finalizers. A finalizer may run during garbage collection in
+# the middle of any code, including code holding _ENGINES_LOCK, so it only appends here; the queue
+# is drained by the next lease or dispose.
+_PENDING_RELEASES: list[tuple[int, str, dict]] = []
+
+
+def _lease_sqlite_engine(url: str) -> Engine:
+    _drain_releases()
+    engine = create_engine(url)
+    with _ENGINES_LOCK:
+        key = (os.getpid(), url)
+        _ENGINE_USERS[key] = _ENGINE_USERS.get(key, 0) + 1
+    return engine
+
+
+def _queue_release(pid: int, url: str, writers: dict) -> None:
+    _PENDING_RELEASES.append((pid, url, writers))
+
+
+def _drain_releases() -> None:
+    """Return released SqliteDatabases' connections; dispose an engine when its last user is gone,
+    so that a process opening many instances one after another does not keep their files open."""
+    to_close: list[Any] = []
+    to_dispose: list[tuple[Engine, WriteLock | None]] = []
+    with _ENGINES_LOCK:
+        while _PENDING_RELEASES:
+            pid, url, writers = _PENDING_RELEASES.pop()
+            if pid != os.getpid():
+                continue
+            to_close.extend(
+                connection for (writer_pid, _tid), connection in writers.items() if writer_pid == pid
+            )
+            writers.clear()
+            key = (pid, url)
+            users = _ENGINE_USERS.get(key, 0) - 1
+            if users > 0:
+                _ENGINE_USERS[key] = users
+                continue
+            _ENGINE_USERS.pop(key, None)
+            engine = _ENGINES.pop(key, None)
+            if engine is not None:
+                to_dispose.append((engine, _WRITE_LOCKS.pop(engine, None)))
+    for connection in to_close:
+        connection.close()
+    for engine, lock in to_dispose:
+        engine.dispose()
+        if lock is not None:
+            lock.close()
+
+
 def _forget_engines_after_fork() -> None:
     # A forked child must not use the parent's pooled connections (nor close them under it).
     for engine in _ENGINES.values():
         engine.dispose(close=False)
     _ENGINES.clear()
+    _ENGINE_USERS.clear()
+    _PENDING_RELEASES.clear()
 
 
 os.register_at_fork(after_in_child=_forget_engines_after_fork)
@@ -320,12 +381,19 @@ class SqliteDatabase:
 
     def __init__(self, conn_string: str, metadata: db.MetaData, table_names: list[str]) -> None:
         self.conn_string = conn_string
-        self.engine = create_engine(conn_string)
+        self.engine = _lease_sqlite_engine(conn_string)
         self.path = self.engine.url.database or conn_string
         self._metadata = metadata
         self._table_names = table_names
         self._checked = False
-        self._local = threading.local()
+        # DBAPI connections for execute_write, keyed by (process id, thread id).
+        self._writers: dict[tuple[int, int], Any] = {}
+        self._release = weakref.finalize(self, _queue_release, os.getpid(), conn_string, self._writers)
+
+    def dispose(self) -> None:
+        """Return this database's connections (the engine is disposed with its last user)."""
+        self._release()
+        _drain_releases()
 
     @contextmanager
     def raw_connect(self) -> Iterator[Connection]:
@@ -342,13 +410,13 @@ class SqliteDatabase:
             yield conn
 
     def _writer(self) -> Any:
-        """This thread's dedicated DBAPI connection for single-statement writes (one per thread and
-        process, taken from the engine's pool once and kept)."""
-        held = getattr(self._local, "writer", None)
-        if held is None or held[0] != os.getpid():
-            held = (os.getpid(), self.engine.raw_connection())
-            self._local.writer = held
-        return held[1].driver_connection
+        """This thread's dedicated DBAPI connection for single-statement writes (taken from the
+        engine's pool once and kept until :meth:`dispose`)."""
+        key = (os.getpid(), threading.get_ident())
+        connection = self._writers.get(key)
+        if connection is None:
+            connection = self._writers[key] = self.engine.raw_connection()
+        return connection.driver_connection
 
     def execute_write(self, sql: str, params: tuple) -> None:
         """Run one DBAPI statement in its own committed write transaction, bypassing SQLAlchemy.

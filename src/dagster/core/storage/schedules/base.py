@@ -57,3 +57,7 @@ class ScheduleStorage(ABC):
     @abstractmethod
     def wipe(self) -> None:
         """Delete every schedule and tick."""
+
+    def dispose(self) -> None:
+        """Release connections; the storage must not be used afterwards."""
+        return None

@@ -89,6 +89,10 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         """Dagster 0.7 per-run event files still waiting to be imported by :meth:`upgrade`."""
         return legacy_run_files(self._base_dir)
 
+    def dispose(self) -> None:
+        super().dispose()
+        self._db.dispose()
+
     def _check_layout(self) -> None:
         legacy = self.legacy_run_files()
         if legacy:

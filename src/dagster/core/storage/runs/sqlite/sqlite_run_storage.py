@@ -60,3 +60,6 @@ class SqliteRunStorage(SqlRunStorage, ConfigurableClass):
 
     def upgrade(self) -> None:
         self._db.upgrade()
+
+    def dispose(self) -> None:
+        self._db.dispose()

@@ -57,3 +57,6 @@ class SqliteScheduleStorage(SqlScheduleStorage, ConfigurableClass):
 
     def upgrade(self) -> None:
         self._db.upgrade()
+
+    def dispose(self) -> None:
+        self._db.dispose()
