@@ -21,6 +21,7 @@ def load_environment_files(patterns: list[str] | tuple[str, ...]) -> tuple[dict,
     """
     import yaml
 
+    from dagster.core.definitions.handle import yaml_syntax_error_message
     from dagster.utils import deep_merge_dicts
 
     merged: dict = {}
@@ -34,7 +35,7 @@ def load_environment_files(patterns: list[str] | tuple[str, ...]) -> tuple[dict,
                 try:
                     loaded = yaml.safe_load(handle)
                 except yaml.YAMLError as exc:
-                    raise DagsterCliError(f"YAML syntax error in {path}{_yaml_location(exc)}") from exc
+                    raise DagsterCliError(yaml_syntax_error_message(path, exc)) from exc
             if loaded is None:
                 loaded = {}
             if not isinstance(loaded, dict):
@@ -44,16 +45,6 @@ def load_environment_files(patterns: list[str] | tuple[str, ...]) -> tuple[dict,
             merged = deep_merge_dicts(merged, loaded)
             files.append(path)
     return merged, files
-
-
-def _yaml_location(exc: Exception) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    detail = f"{problem} ({context})" if context else problem
-    if mark is None:
-        return f": {detail}"
-    return f", line {mark.line + 1}, column {mark.column + 1}: {detail}"
 
 
 def parse_tags(tags_json: str | None) -> dict[str, str]:

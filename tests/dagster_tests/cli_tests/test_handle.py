@@ -173,7 +173,10 @@ def test_repository_yaml_with_file_and_module(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("repository:\n  file: x.py\n  fn: [broken\n", r"YAML syntax error in .*bad.yaml: line 4, column 1"),
+        (
+            "repository:\n  file: x.py\n  fn: [broken\n",
+            r"YAML syntax error in .*bad.yaml, line 4, column 1: ",
+        ),
         ("pipelines: {}\n", r"must have a top-level `repository` mapping"),
         ("repository:\n  file: x.py\n", r"`repository.fn` \(a string\) is missing"),
         ("repository:\n  fn: f\n", r"needs exactly one of `file`"),
@@ -377,3 +380,14 @@ def test_reloading_a_different_file_with_the_same_name(tmp_path):
         second, "define_repo"
     ).build_repository_definition().name == ("second_repo")
     assert sys.modules["same_name_repo"].__file__ == second
+
+
+def test_pipeline_taken_from_a_loaded_repository_has_its_handle(repo_file):
+    path, prefix = repo_file
+    repo_handle = ExecutionTargetHandle.for_repo_python_file(path, "define_repo")
+    repo = repo_handle.build_repository_definition()
+    pipeline_def = repo.get_pipeline(f"{prefix}_single")
+    handle, subset = ExecutionTargetHandle.get_handle(pipeline_def)
+    assert handle == repo_handle.with_pipeline_name(f"{prefix}_single")
+    assert subset is None
+    assert handle.build_pipeline_definition().name == f"{prefix}_single"

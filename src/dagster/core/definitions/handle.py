@@ -253,7 +253,7 @@ def read_repository_yaml(file_path: str) -> RepositoryYamlTarget:
         try:
             config = yaml.safe_load(handle)
         except yaml.YAMLError as exc:
-            raise DagsterCodeLoadError(f"YAML syntax error in {file_path}: {_yaml_error_text(exc)}") from exc
+            raise DagsterCodeLoadError(yaml_syntax_error_message(file_path, exc)) from exc
     example = "repository:\n  file: repository.py\n  fn: define_repo"
     if not isinstance(config, dict) or not isinstance(config.get("repository"), dict):
         raise DagsterCodeLoadError(
@@ -275,12 +275,14 @@ def read_repository_yaml(file_path: str) -> RepositoryYamlTarget:
     )
 
 
-def _yaml_error_text(exc: Exception) -> str:
+def yaml_syntax_error_message(path: str, exc: Exception) -> str:
+    """``YAML syntax error in <path>, line L, column C: <problem> (<context>)`` for a PyYAML error."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    if mark is not None:
-        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
-    return problem
+    context = getattr(exc, "context", None)
+    detail = f"{problem} ({context})" if context else problem
+    where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"YAML syntax error in {path}{where}: {detail}"
 
 
 class _ExecutionTargetMode(Enum):
@@ -395,6 +397,24 @@ class ExecutionTargetHandle:
             handle, _ = cls.get_handle(parent)
             if handle is not None:
                 return handle, [solid.name for solid in repo_or_pipeline.solids]
+        if isinstance(repo_or_pipeline, _pipeline_def_cls()):
+            return cls._handle_through_repository(repo_or_pipeline)
+        return None, None
+
+    @classmethod
+    def _handle_through_repository(cls, pipeline_def: Any) -> tuple[ExecutionTargetHandle | None, None]:
+        """A pipeline got from a loaded repository (``repo.get_pipeline(name)``): the repository's handle."""
+        repo_cls, name = _repository_def_cls(), pipeline_def.name
+        for definition, handle, _subset in list(_HANDLE_CACHE.values()):
+            if (
+                handle is not None
+                and isinstance(definition, repo_cls)
+                and definition.has_pipeline(name)
+                and definition.get_pipeline(name) is pipeline_def
+            ):
+                pipeline_handle = handle.with_pipeline_name(name)
+                cls.cache_handle(pipeline_def, pipeline_handle)
+                return pipeline_handle, None
         return None, None
 
     # ----- constructors -----
