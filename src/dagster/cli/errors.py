@@ -18,8 +18,11 @@ def format_config_errors(error: Any, config_sources: list[str] | None = None) ->
     errors = list(getattr(error, "errors", []) or [])
     messages = [getattr(item, "message", None) or str(item) for item in errors] or [str(error)]
     preamble = str(error).splitlines()[0] if str(error) else "Invalid run config"
-    lines = [f"{preamble} ({len(messages)} error{'s' if len(messages) != 1 else ''}):"]
-    lines += [f"  {index}. {message}" for index, message in enumerate(messages, start=1)]
+    if len(messages) == 1 and messages[0].strip() in preamble:
+        lines = [preamble]  # a single error already stated in full by the preamble
+    else:
+        lines = [f"{preamble} ({len(messages)} error{'s' if len(messages) != 1 else ''}):"]
+        lines += [f"  {index}. {message}" for index, message in enumerate(messages, start=1)]
     where = f" in {', '.join(config_sources)}" if config_sources else ""
     lines.append(
         f"Fix the run config{where}. `dagster pipeline scaffold_config <pipeline>` prints a skeleton of it."

@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -59,6 +60,47 @@ def _compute_log_location(instance: Any, run_id: str) -> str | None:
     if path is None:
         return type(instance.compute_log_manager).__name__
     return os.path.dirname(path)
+
+
+def _runs_out_of_process(environment_dict: dict) -> bool:
+    """Whether the run config picks an executor other than in-process (its steps write from elsewhere)."""
+    execution = environment_dict.get("execution") or {}
+    return isinstance(execution, dict) and bool(execution) and "in_process" not in execution
+
+
+class _EventFeed:
+    """Delivers each event of a run to ``on_record`` once, in order.
+
+    In-process runs: straight from this process's instance as events are handled. Runs whose steps
+    execute in other processes (multiprocess, dask, celery): from the event log as it is written
+    (a watch), and whatever the watch has not delivered yet when the run ends is read at ``close``.
+    """
+
+    def __init__(self, instance: Any, run_id: str, on_record: Callable[[Any], None], from_storage: bool):
+        self._instance, self._run_id, self._on_record = instance, run_id, on_record
+        self._from_storage = from_storage and instance.is_persistent
+        self._lock = threading.Lock()
+        self._delivered = 0
+        self._closed = False
+        if self._from_storage:
+            instance.watch_event_logs(run_id, -1, self._deliver)
+        else:
+            instance.add_event_listener(run_id, on_record)
+
+    def _deliver(self, record: Any) -> None:
+        with self._lock:
+            if not self._closed:
+                self._delivered += 1
+                self._on_record(record)
+
+    def close(self) -> None:
+        if not self._from_storage or self._closed:
+            return
+        self._instance.end_watch_event_logs(self._run_id, self._deliver)
+        with self._lock:
+            self._closed = True
+            for record in self._instance.logs_after(self._run_id, self._delivered - 1):
+                self._on_record(record)
 
 
 def _status(instance: Any, run_id: str) -> str | None:
@@ -114,11 +156,12 @@ def execute_and_print(
             elif record.level >= logging.INFO:
                 printer.log_message(record)
 
-        instance.add_event_listener(pipeline_run.run_id, on_record)
+        feed = _EventFeed(instance, pipeline_run.run_id, on_record, _runs_out_of_process(environment_dict))
         try:
             result = execute_run(target.pipeline_def, pipeline_run, instance, raise_on_error=False)
         except KeyboardInterrupt:
             # Execution recorded the interruption (engine event, PIPELINE_FAILURE); show where it stopped.
+            feed.close()
             printer.print_summary(
                 pipeline_run.run_id,
                 _status(instance, pipeline_run.run_id) or "FAILURE",
@@ -130,6 +173,7 @@ def execute_and_print(
             instance.report_run_failed(
                 pipeline_run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event."
             )
+        feed.close()
         final_run = instance.get_run_by_id(pipeline_run.run_id)
         status = (
             final_run.status.value if final_run is not None else ("SUCCESS" if result.success else "FAILURE")

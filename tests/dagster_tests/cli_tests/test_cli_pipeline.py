@@ -666,3 +666,56 @@ def test_retries_are_shown(tmp_path, dagster_home):
     ]
     assert lines[5].startswith("OK     flaky.compute  succeeded in ")
     assert "  steps: 1 succeeded, 0 failed, 0 skipped" in proc.stdout
+
+
+MULTIPROCESS_CONFIG = (
+    "execution:\n  multiprocess:\n    config:\n      max_concurrent: 2\nstorage:\n  filesystem: {}\n"
+)
+
+
+def test_multiprocess_run_streams_the_workers_events(tutorial_dir, dagster_home, tmp_path):
+    config = tmp_path / "multiprocess.yaml"
+    config.write_text(MULTIPROCESS_CONFIG)
+    proc = run_dagster(
+        ["pipeline", "execute", "composition_pipeline", "-e", "composition.yaml", "-e", str(config)],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    for step in ("load_measurements", "clean_and_scale.drop_below", "clean_and_scale.scale", "total"):
+        assert f"START  {step}.compute" in out
+        assert f"OK     {step}.compute  succeeded in " in out
+    assert "INFO   clean_and_scale.drop_below.compute  Dropped 2 value(s)" in out
+    assert "  steps: 4 succeeded, 0 failed, 0 skipped" in out
+    (run,) = stored_runs(dagster_home)
+    assert run.status.value == "SUCCESS"
+    assert out.count(f"Run {run.run_id} SUCCESS") == 1
+
+
+def test_multiprocess_failure_exits_non_zero(tutorial_dir, dagster_home, tmp_path):
+    config = tmp_path / "multiprocess.yaml"
+    config.write_text(
+        MULTIPROCESS_CONFIG + "solids:\n  read_sales:\n    config:\n      csv_path: missing.csv\n"
+    )
+    proc = run_dagster(
+        ["pipeline", "execute", "sales_csv_pipeline", "-e", "sales_csv.yaml", "-e", str(config)],
+        tutorial_dir,
+        dagster_home,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL   read_sales.compute  failed" in proc.stdout
+    assert "FileNotFoundError" in proc.stdout
+    assert "  steps: 0 succeeded, 1 failed, 2 skipped" in proc.stdout
+
+
+def test_multiprocess_needs_persistent_storage(tutorial_dir, dagster_home, tmp_path):
+    config = tmp_path / "in_memory.yaml"
+    config.write_text("execution:\n  multiprocess: {}\n")
+    result = CliRunner().invoke(
+        cli, ["pipeline", "execute", "composition_pipeline", "-e", "composition.yaml", "-e", str(config)]
+    )
+    assert result.exit_code == 1
+    assert "the multiprocess executor runs steps in other processes" in result.output
+    assert "  1. " not in result.output  # one error, stated once
+    assert stored_runs(dagster_home) == []
