@@ -719,3 +719,18 @@ def test_multiprocess_needs_persistent_storage(tutorial_dir, dagster_home, tmp_p
     assert "the multiprocess executor runs steps in other processes" in result.output
     assert "  1. " not in result.output  # one error, stated once
     assert stored_runs(dagster_home) == []
+
+
+def test_multiprocess_with_module_target_and_solid_subset(tutorial_dir, dagster_home, tmp_path):
+    config = tmp_path / "multiprocess.yaml"
+    config.write_text(
+        MULTIPROCESS_CONFIG + "solids:\n  read_sales:\n    config:\n      csv_path: data/sales.csv\n"
+    )
+    args = ["pipeline", "execute", "-m", "repository", "-n", "define_repository", "sales_csv_pipeline"]
+    proc = run_dagster(
+        [*args, "-e", str(config), "-s", "read_sales,totals_by_region"], tutorial_dir, dagster_home
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "  steps: 2 succeeded, 0 failed, 0 skipped" in proc.stdout
+    (run,) = stored_runs(dagster_home)
+    assert run.solid_subset == ["read_sales", "totals_by_region"]
