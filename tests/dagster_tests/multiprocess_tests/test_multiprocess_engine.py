@@ -8,6 +8,7 @@ import pytest
 
 from dagster import DagsterInvalidConfigError, execute_pipeline, pipeline
 from dagster.core.definitions.handle import ExecutionTargetHandle
+from dagster.core.engine.multiprocess_pool import IDLE_SECONDS
 from dagster.core.instance import DagsterInstance
 from dagster.core.storage.compute_log_manager import ComputeIOType
 
@@ -150,3 +151,17 @@ def test_refuses_a_pipeline_workers_cannot_reload(instance):
     result = execute_pipeline(built_here, multiprocess_config(), instance=instance, raise_on_error=False)
     assert [e.event_type_value for e in result.event_list] == ["PIPELINE_INIT_FAILURE"]
     assert "ExecutionTargetHandle" in result.event_list[0].pipeline_init_failure_data.error.to_string()
+
+
+def test_a_second_run_of_the_same_code_reuses_the_idle_workers(instance):
+    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.0} for index in range(4)})
+    pipeline_def = loaded(pipelines.four_sleepers)
+    first = execute_pipeline(pipeline_def, config, instance=instance)
+    second = execute_pipeline(pipeline_def, config, instance=instance)
+    workers = worker_pids(first.event_list)
+    assert len(workers) == 2
+    assert worker_pids(second.event_list) == []  # no interpreter started for the second run
+    second_pids = {second.result_for_solid(f"sleep_{i}").output_value() for i in range(4)}
+    assert second_pids <= set(workers)
+    # Idle workers stop on their own once nobody runs that code any more.
+    assert wait_until_gone(workers, timeout=IDLE_SECONDS + 10) == []

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dagster.core.engine.engine_base import Engine
-from dagster.core.engine.multiprocess_pool import ENGINE_NAME, WorkerPool
+from dagster.core.engine.multiprocess_pool import ENGINE_NAME, acquire_pool
 from dagster.core.engine.worker_dispatch import dispatch_steps
 from dagster.core.errors import DagsterUnmetExecutorRequirementsError
 from dagster.core.events import DagsterEvent, EngineEventData, format_duration
@@ -89,7 +89,7 @@ class MultiprocessEngine(Engine):
             f"Executing steps using multiprocess engine: parent process (pid: {pid})",
             EngineEventData.multiprocess(pid, step_keys),
         )
-        pool = WorkerPool(pipeline_context, handle, size)
+        pool = acquire_pool(pipeline_context, handle, size)
         yield from pool.start_workers(min(size, widest_level))
         with sigterm_as_interrupt():
             yield from dispatch_steps(

@@ -1,13 +1,22 @@
 """A pool of spawned worker processes that run steps for the multiprocess engine.
 
-Each worker imports the user's code once and then runs one step at a time, as long as the run
-lasts. The parent watches both the workers' pipes and their process sentinels, so a worker that
-dies (killed, ``os._exit``, a segfault) is noticed at once and its step is failed with the reason.
+Each worker imports the user's code once and then runs one step at a time. The parent watches both
+the workers' pipes and their process sentinels, so a worker that dies (killed, ``os._exit``, a
+segfault) is noticed at once and its step is failed with the reason.
+
+A pool that ends a run cleanly is kept for ``IDLE_SECONDS`` for the next run of code from the same
+file or module (unchanged since: same modification time) in this process, so that a series of runs (a
+schedule, a backfill, tests) does not start interpreters again; then its workers are stopped. An
+interrupted or failing engine stops its pool at once.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import wait as wait_for_ready
@@ -22,6 +31,8 @@ from dagster.utils import get_multiprocessing_context
 # How long stopped workers get to exit after SIGTERM before they are killed.
 _STOP_GRACE_SECONDS = 3.0
 ENGINE_NAME = "MultiprocessEngine"
+# How long an idle pool waits for the next run of the same code before its workers stop.
+IDLE_SECONDS = 5.0
 
 
 class _Worker:
@@ -55,14 +66,30 @@ def describe_exit(exitcode: int | None) -> str:
 class WorkerPool(StepLauncher):
     """At most ``size`` worker processes, started when steps need them and reused across steps."""
 
-    def __init__(self, pipeline_context: Any, handle: Any, size: int):
+    def __init__(self, pipeline_context: Any, handle_dict: dict, size: int, signature: str):
         self._context = pipeline_context
-        self._handle_dict = handle.to_dict()
+        self._handle_dict = handle_dict
         self._instance_ref = pipeline_context.instance.get_ref()
         self._size = size
+        self._signature = signature
         self._mp = get_multiprocessing_context()
         self._workers: list[_Worker] = []
         self._stopped = False
+
+    def _rebind(self, pipeline_context: Any, handle_dict: dict, size: int) -> None:
+        """Serve another run: forget workers that died while idle, and keep at most ``size``."""
+        self._context = pipeline_context
+        self._handle_dict = handle_dict
+        self._instance_ref = pipeline_context.instance.get_ref()
+        self._stopped = False
+        self._size = size
+        for worker in list(self._workers):
+            if not worker.process.is_alive():
+                self._workers.remove(worker)
+                worker.conn.close()
+        while len(self._workers) > size:
+            worker = self._workers.pop()
+            _stop_workers([worker])
 
     # -- StepLauncher -------------------------------------------------------------------------
 
@@ -117,27 +144,15 @@ class WorkerPool(StepLauncher):
         if self._stopped:
             return
         self._stopped = True
-        for worker in self._workers:
-            if worker.process.is_alive() and worker.token is None:
-                try:
-                    worker.conn.send(None)
-                except (BrokenPipeError, OSError):
-                    pass
-            elif worker.process.is_alive():
-                worker.process.terminate()
-        deadline = time.monotonic() + _STOP_GRACE_SECONDS
-        for worker in self._workers:
-            worker.process.join(max(0.0, deadline - time.monotonic()))
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(_STOP_GRACE_SECONDS)
-            worker.conn.close()
-            worker.process.close()
+        _stop_workers(self._workers)
         self._workers = []
 
-    @property
-    def worker_pids(self) -> list[int]:
-        return [worker.pid for worker in self._workers]
+    def finish(self) -> None:
+        """The run ended normally: keep the pool for the next run of the same code, for a while."""
+        if self._stopped or any(w.token is not None or not w.process.is_alive() for w in self._workers):
+            self.stop()
+            return
+        _park(self)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -209,3 +224,85 @@ class WorkerPool(StepLauncher):
             "The step failed; the rest of the run goes on in other workers."
         )
         return StepUpdate(token, key, finished=True, error=message)
+
+
+def _stop_workers(workers: list[_Worker]) -> None:
+    """Ask idle workers to leave, terminate busy ones, and kill whatever is left after the grace time."""
+    for worker in workers:
+        if worker.process.is_alive() and worker.token is None:
+            try:
+                worker.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        elif worker.process.is_alive():
+            worker.process.terminate()
+    deadline = time.monotonic() + _STOP_GRACE_SECONDS
+    for worker in workers:
+        worker.process.join(max(0.0, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(_STOP_GRACE_SECONDS)
+        worker.conn.close()
+        worker.process.close()
+
+
+# Idle pools by signature, with the time after which they are stopped.
+_IDLE: dict[str, tuple[WorkerPool, float]] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+def _code_signature(handle_dict: dict) -> str:
+    """What a reused worker must share with the new run: the code's location and its file's mtime.
+
+    Workers take the pipeline name, the run and the instance from each task, so one pool serves
+    every pipeline of a file or repository, for any instance.
+    """
+    data = handle_dict.get("data", {})
+    path = data.get("python_file") or data.get("repository_yaml")
+    if path is None and data.get("module_name"):
+        try:
+            spec = importlib.util.find_spec(data["module_name"])
+        except (ImportError, ValueError):
+            spec = None
+        path = spec.origin if spec is not None else None
+    try:
+        mtime = os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        mtime = None
+    location = [
+        data.get(key) for key in ("python_file", "module_name", "working_directory", "repository_yaml")
+    ]
+    return json.dumps([location, path, mtime])
+
+
+def acquire_pool(pipeline_context: Any, handle: Any, size: int) -> WorkerPool:
+    """An idle pool that ran the same code for the same instance, or a new one."""
+    handle_dict = handle.to_dict()
+    signature = _code_signature(handle_dict)
+    with _IDLE_LOCK:
+        entry = _IDLE.pop(signature, None)
+    if entry is not None:
+        pool = entry[0]
+        pool._rebind(pipeline_context, handle_dict, size)
+        return pool
+    return WorkerPool(pipeline_context, handle_dict, size, signature)
+
+
+def _park(pool: WorkerPool) -> None:
+    with _IDLE_LOCK:
+        previous = _IDLE.pop(pool._signature, None)
+        _IDLE[pool._signature] = (pool, time.monotonic() + IDLE_SECONDS)
+    if previous is not None:
+        previous[0].stop()
+    timer = threading.Timer(IDLE_SECONDS + 0.05, _stop_expired_pools)
+    timer.daemon = True
+    timer.start()
+
+
+def _stop_expired_pools() -> None:
+    now = time.monotonic()
+    with _IDLE_LOCK:
+        expired = [key for key, (_pool, until) in _IDLE.items() if until <= now]
+        pools = [_IDLE.pop(key)[0] for key in expired]
+    for pool in pools:
+        pool.stop()

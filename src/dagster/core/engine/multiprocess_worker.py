@@ -1,6 +1,7 @@
 """The main loop of a multiprocess engine worker (runs in a spawned child process).
 
-The worker loads the pipeline and opens the instance once, then serves step tasks from its pipe
+The worker loads the pipeline and opens the instance once (tasks of other pipelines or
+instances load theirs on first use), then serves step tasks from its pipe
 until the parent sends ``None`` or goes away; a watcher thread ends it, even mid-step, when the
 parent dies (even by SIGKILL), so it never outlives the parent.
 Messages to the parent: ``("event", DagsterEvent)`` per event, then ``("done", None)``, or
@@ -28,12 +29,12 @@ def worker_main(conn: Any, handle_dict: dict, instance_ref: Any) -> None:
     from dagster.core.execution.worker_step import execute_step_in_worker, load_pipeline, open_instance
     from dagster.utils.error import serializable_error_info_from_exc_info
 
-    load_error = None
     try:
+        # Warm up while the parent gets ready; a failure here is reported by the first step.
         open_instance(instance_ref)
         load_pipeline(handle_dict)
     except Exception:
-        load_error = serializable_error_info_from_exc_info(sys.exc_info()).to_string()
+        pass
 
     while True:
         try:
@@ -42,9 +43,6 @@ def worker_main(conn: Any, handle_dict: dict, instance_ref: Any) -> None:
             return
         if task is None:
             return
-        if load_error is not None:
-            _send(conn, ("done", f"The worker could not load the pipeline or the instance:\n{load_error}"))
-            continue
         try:
             for event in execute_step_in_worker(task):
                 _send(conn, ("event", event))

@@ -58,6 +58,10 @@ class StepLauncher(ABC):
     def stop(self) -> None:
         """Stop every running step and release the workers (idempotent)."""
 
+    def finish(self) -> None:
+        """The run's steps all ended normally; by default the same as ``stop``."""
+        self.stop()
+
 
 def dispatch_steps(
     pipeline_context: Any, execution_plan: Any, retries: Retries, launcher: StepLauncher, engine_name: str
@@ -99,14 +103,13 @@ def dispatch_steps(
                         active.handle_event(failure)
                         yield failure
                     resolved.discard(update.token)
-    except (KeyboardInterrupt, GeneratorExit, Exception) as exc:
+    except BaseException as exc:  # interrupts and exits too: workers must not outlive the run
         launcher.stop()
         events = _interrupted(pipeline_context, execution_plan, running, resolved, exc, engine_name)
         if not isinstance(exc, GeneratorExit):
             yield from events
         raise
-    finally:
-        launcher.stop()
+    launcher.finish()
 
 
 def _interrupted(

@@ -35,7 +35,9 @@ class StepTask(NamedTuple):
 
 
 _PIPELINES: dict[str, Any] = {}
-_INSTANCES: dict[str, Any] = {}
+# Instances this worker opened recently (serialized ref -> instance).
+_INSTANCES: OrderedDict[str, Any] = OrderedDict()
+_MAX_OPEN_INSTANCES = 4
 # Full plans of the runs this worker served recently (run id -> plan); a step only needs a subset.
 _PLANS: OrderedDict[str, Any] = OrderedDict()
 _MAX_CACHED_PLANS = 8
@@ -62,6 +64,10 @@ def open_instance(instance_ref: Any) -> Any:
 
         instance = DagsterInstance.from_ref(instance_ref)
         _INSTANCES[key] = instance
+        while len(_INSTANCES) > _MAX_OPEN_INSTANCES:
+            _INSTANCES.popitem(last=False)
+    else:
+        _INSTANCES.move_to_end(key)
     return instance
 
 
