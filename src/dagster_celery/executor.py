@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dagster.config.config_type import Noneable
 from dagster.config.field import Field
 from dagster.config.field_utils import Permissive, Selector
+from dagster.config.source import StringSource
 from dagster.core.definitions.executor import check_cross_process_constraints, executor
 from dagster.core.errors import DagsterUnmetExecutorRequirementsError
 from dagster.core.execution.config import ExecutorConfig
@@ -28,13 +30,18 @@ class CeleryConfig(ExecutorConfig):
 
 CELERY_CONFIG = {
     "broker": Field(
-        str,
+        Noneable(StringSource),
         is_required=False,
         description="The broker URL (default: pyamqp://guest@{DAGSTER_CELERY_BROKER_HOST or localhost}:5672//).",
     ),
-    "backend": Field(str, is_required=False, description="The result backend URL (default: rpc://)."),
+    "backend": Field(
+        Noneable(StringSource),
+        is_required=False,
+        default_value="rpc://",
+        description="The result backend URL.",
+    ),
     "include": Field([str], is_required=False, description="Modules every worker imports."),
-    "config_source": Field(Permissive(), is_required=False, description="More Celery settings."),
+    "config_source": Field(Noneable(Permissive()), is_required=False, description="More Celery settings."),
     "retries": Field(
         Selector({"enabled": {}, "disabled": {}}), is_required=False, default_value={"enabled": {}}
     ),

@@ -6,7 +6,6 @@ from typing import Any
 
 from dagster import check
 from dagster.config.field import Field
-from dagster.config.field_utils import Permissive
 from dagster.core.definitions.executor import check_cross_process_constraints, executor
 from dagster.core.errors import DagsterUnmetExecutorRequirementsError
 from dagster.core.execution.config import ExecutorConfig
@@ -27,7 +26,6 @@ class DaskConfig(ExecutorConfig):
         direct_to_workers: bool | None = None,
         heartbeat_interval: int | None = None,
         retries: Retries | None = None,
-        cluster_options: dict | None = None,
     ):
         self.handle = handle
         self.address = check.opt_str_param(address, "address")
@@ -36,7 +34,6 @@ class DaskConfig(ExecutorConfig):
         self.direct_to_workers = check.opt_bool_param(direct_to_workers, "direct_to_workers")
         self.heartbeat_interval = check.opt_int_param(heartbeat_interval, "heartbeat_interval")
         self.retries = retries if retries is not None else Retries.from_config(None)
-        self.cluster_options = check.opt_dict_param(cluster_options, "cluster_options", key_type=str)
 
     @property
     def is_local(self) -> bool:
@@ -51,7 +48,6 @@ class DaskConfig(ExecutorConfig):
                 kwargs[option] = value
         if self.is_local:
             kwargs["threads_per_worker"] = 1
-            kwargs.update(self.cluster_options)
         return kwargs
 
     def get_engine(self) -> type:
@@ -70,11 +66,6 @@ class DaskConfig(ExecutorConfig):
         ),
         "direct_to_workers": Field(bool, is_required=False),
         "heartbeat_interval": Field(int, is_required=False, description="Milliseconds between heartbeats."),
-        "cluster": Field(
-            Permissive(),
-            is_required=False,
-            description="Options of the local cluster started when there is no address (e.g. n_workers).",
-        ),
     },
     requires_persistent_storage=True,
 )
@@ -108,6 +99,5 @@ def dask_executor(init_context: Any) -> DaskConfig:
     config = init_context.executor_config
     return DaskConfig(
         handle=handle,
-        cluster_options=config.get("cluster"),
         **{option: config.get(option) for option in _CLIENT_OPTIONS},
     )

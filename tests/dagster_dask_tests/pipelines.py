@@ -36,3 +36,8 @@ def dask_diamond():
     one = emit_one()
     add(add_one.alias("left_branch")(one), add_one.alias("right_branch")(one))
     where_am_i()
+
+
+@pipeline(mode_defs=[DASK_MODE])
+def dask_chain():
+    add_one(emit_one())

@@ -55,10 +55,13 @@ def test_steps_run_as_dask_tasks_and_report_to_the_instance(instance, dask_addre
 
 
 def test_a_local_cluster_by_default(instance):
-    config = dask_config(cluster={"n_workers": 1, "dashboard_address": ":0", "resources": {"SLOTS": 1}})
-    result = execute_pipeline(loaded(), config, instance=instance)
+    pipeline_def = ExecutionTargetHandle.for_pipeline_fn(pipelines.dask_chain).build_pipeline_definition()
+    result = execute_pipeline(pipeline_def, dask_config(), instance=instance)
     assert result.success
-    assert result.result_for_solid("add").output_value() == 4
+    assert result.result_for_solid("add_one").output_value() == 2
+    assert any(
+        (e.message or "").startswith("Executing steps on Dask (scheduler: tcp://") for e in result.event_list
+    )
 
 
 def test_refuses_an_ephemeral_instance(dask_address):
