@@ -95,13 +95,6 @@ class MultiprocessExecutorConfig(ExecutorConfig):
         self.max_concurrent = max_concurrent
 
     def get_engine(self) -> type[Engine]:
-        try:
-            from dagster.core.engine.engine_multiprocess import MultiprocessEngine
-        except ModuleNotFoundError as exc:
-            from dagster.core.errors import DagsterUnmetExecutorRequirementsError
+        from dagster.core.engine.engine_multiprocess import MultiprocessEngine
 
-            raise DagsterUnmetExecutorRequirementsError(
-                "The multiprocess engine is not available in this installation. "
-                "Use the in_process executor (run config `execution: {in_process: {}}`)."
-            ) from exc
         return MultiprocessEngine
