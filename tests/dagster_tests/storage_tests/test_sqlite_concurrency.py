@@ -3,58 +3,42 @@ and nobody sees "database is locked"."""
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import sqlite3
-import traceback
+import subprocess
+import sys
 
 import pytest
 
 from dagster.core.storage.event_log import SqliteEventLogStorage
-from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunsFilter
+from dagster.core.storage.pipeline_run import PipelineRunsFilter
 from dagster.core.storage.runs import SqliteRunStorage
 
-from .utils.event_log_storage import log_record
+from .concurrent_writer import EVENTS_PER_RUN, RUNS_PER_PROCESS
 
 PROCESSES = 8
-RUNS_PER_PROCESS = 50
-EVENTS_PER_PROCESS = 500
-EVENTS_PER_RUN = EVENTS_PER_PROCESS // RUNS_PER_PROCESS
-
-
-def _writer(base_dir: str, worker: int, start, errors) -> None:
-    try:
-        runs = SqliteRunStorage.from_local(base_dir)
-        events = SqliteEventLogStorage(f"{base_dir}/runs")
-        start.wait()
-        for run_index in range(RUNS_PER_PROCESS):
-            run_id = f"w{worker}-r{run_index}"
-            runs.add_run(PipelineRun(pipeline_name="pipe", run_id=run_id, tags={"worker": str(worker)}))
-            for seq in range(EVENTS_PER_RUN):
-                events.store_event(log_record(run_id, f"{seq}", float(seq)))
-    except BaseException:
-        errors.put(f"worker {worker}: {traceback.format_exc()}")
-        raise
+WRITER = os.path.join(os.path.dirname(__file__), "concurrent_writer.py")
 
 
 @pytest.mark.slow
 def test_eight_processes_write_at_once(tmp_path):
-    base_dir = str(tmp_path)
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    errors = context.Queue()
-    workers = [
-        context.Process(target=_writer, args=(base_dir, worker, start, errors)) for worker in range(PROCESSES)
+    base_dir = str(tmp_path / "history")
+    go_file = str(tmp_path / "go")
+    # Fresh interpreters (not multiprocessing): they see only the installed code, whatever this
+    # test process has imported or put on sys.path.
+    writers = [
+        subprocess.Popen(
+            [sys.executable, WRITER, base_dir, str(worker), go_file],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for worker in range(PROCESSES)
     ]
-    for process in workers:
-        process.start()
-    start.set()
-    for process in workers:
-        process.join(timeout=240)
-    failures = []
-    while not errors.empty():
-        failures.append(errors.get())
-    assert failures == []
-    assert [process.exitcode for process in workers] == [0] * PROCESSES
+    open(go_file, "w").close()
+    outcomes = [(writer.wait(timeout=240), writer.stderr.read()) for writer in writers]
+    assert [code for code, _ in outcomes] == [0] * PROCESSES, [err for _, err in outcomes]
+    assert not any("database is locked" in err for _, err in outcomes)
 
     runs = SqliteRunStorage.from_local(base_dir)
     events = SqliteEventLogStorage(f"{base_dir}/runs")
@@ -71,4 +55,5 @@ def test_eight_processes_write_at_once(tmp_path):
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     with sqlite3.connect(f"{base_dir}/runs/events.db") as conn:
-        assert conn.execute("SELECT count(*) FROM event_logs").fetchone() == (PROCESSES * EVENTS_PER_PROCESS,)
+        total = PROCESSES * RUNS_PER_PROCESS * EVENTS_PER_RUN
+        assert conn.execute("SELECT count(*) FROM event_logs").fetchone() == (total,)
