@@ -207,3 +207,32 @@ def test_watch_sees_events_written_by_another_process_within_200ms(tmp_path):
     assert [message.split("|")[0] for message, _ in arrivals] == ["0", "1", "2"]
     latencies = [arrived - float(message.split("|")[1]) for message, arrived in arrivals]
     assert max(latencies) < 0.2, latencies
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open files through /proc")
+def test_closed_instances_keep_no_files_open(tmp_path):
+    import gc
+
+    from dagster.core.events.log import LogMessageRecord
+
+    def open_files() -> int:
+        gc.collect()
+        return len(os.listdir("/proc/self/fd"))
+
+    def use_one_instance(index: int, dispose: bool) -> None:
+        base = tmp_path / str(index)
+        runs = SqliteRunStorage.from_local(str(base))
+        events = SqliteEventLogStorage(str(base / "runs"))
+        runs.add_run(PipelineRun(pipeline_name="pipe", run_id="r"))
+        events.store_event(LogMessageRecord(None, "m", 20, "hello", "r", 1.0))
+        assert len(events.get_logs_for_run("r")) == 1
+        if dispose:
+            runs.dispose()
+            events.dispose()
+
+    use_one_instance(0, dispose=True)
+    before = open_files()
+    for index in range(1, 41):
+        use_one_instance(index, dispose=bool(index % 2))
+    SqliteRunStorage.from_local(str(tmp_path / "last")).dispose()  # drains releases queued by GC
+    assert open_files() <= before
