@@ -17,6 +17,8 @@ from dagster_celery.cli import get_config_dir
 from . import pipelines
 from .conftest import QUEUE, REDIS, celery_executor_config
 
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 

@@ -15,6 +15,8 @@ from dagster_dask.engine import get_dask_resource_requirements
 
 from . import pipelines
 
+pytestmark = pytest.mark.slow
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 

@@ -12,6 +12,8 @@ from dagster_celery_tests.conftest import celery_executor_config
 
 from . import pipelines
 
+pytestmark = pytest.mark.slow
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 PIPELINES = ["chain", "fan_out_fan_in", "optional", "retries", "failing", "compute_logs"]
 EXECUTORS = ["in_process", "multiprocess", "dask", "celery"]

@@ -14,6 +14,8 @@ from dagster.core.instance import DagsterInstance
 
 from .helpers import step_events, wait_until_gone, worker_pids
 
+pytestmark = pytest.mark.slow
+
 SCRIPT = os.path.join(os.path.dirname(__file__), "run_sleepers.py")
 
 

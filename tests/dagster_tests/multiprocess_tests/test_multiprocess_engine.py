@@ -9,6 +9,7 @@ import pytest
 from dagster import DagsterInvalidConfigError, execute_pipeline, pipeline
 from dagster.core.definitions.handle import ExecutionTargetHandle
 from dagster.core.engine.multiprocess_pool import IDLE_SECONDS
+from dagster.core.errors import DagsterSubprocessError
 from dagster.core.instance import DagsterInstance
 from dagster.core.storage.compute_log_manager import ComputeIOType
 
@@ -165,3 +166,18 @@ def test_a_second_run_of_the_same_code_reuses_the_idle_workers(instance):
     assert second_pids <= set(workers)
     # Idle workers stop on their own once nobody runs that code any more.
     assert wait_until_gone(workers, timeout=IDLE_SECONDS + 10) == []
+
+
+def test_raise_on_error_raises_a_subprocess_error_after_every_step_ended(instance):
+    with pytest.raises(DagsterSubprocessError) as exc_info:
+        execute_pipeline(loaded(pipelines.mixed), multiprocess_config(), instance=instance)
+    assert "explode.compute (ValueError: boom in a worker)" in str(exc_info.value)
+    assert [info.cls_name for info in exc_info.value.subprocess_error_infos] == ["ValueError"]
+    run = instance.get_runs()[0]
+    assert run.status.value == "FAILURE"
+    stored = {
+        r.dagster_event.step_key
+        for r in instance.all_logs(run.run_id)
+        if r.dagster_event and r.dagster_event.event_type_value == "STEP_SUCCESS"
+    }
+    assert "flaky.compute" in stored  # the other steps still ran

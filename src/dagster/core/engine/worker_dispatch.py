@@ -4,7 +4,9 @@ An engine supplies a ``StepLauncher`` (a pool of processes, a Dask client, a Cel
 keeps the plan's state in an ``ActiveExecution``: it launches steps as their inputs become ready (at
 most as many as the launcher has free slots), skips the downstream of failed or skipped steps exactly
 as the in-process engine does, schedules retries, and fails a step whose worker ended without
-reporting an outcome (it died, or the task raised). If the run is interrupted (Ctrl-C, SIGTERM, or
+reporting an outcome (it died, or the task raised). With ``raise_on_error`` (the default of
+``execute_pipeline``), failed steps raise a ``DagsterSubprocessError`` once every step has ended,
+since the user's exceptions were raised in other processes. If the run is interrupted (Ctrl-C, SIGTERM, or
 the consumer closing the event stream), the launcher is stopped, every running step is marked failed
 with a message saying why, and the interruption propagates.
 """
@@ -16,6 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from dagster.core.errors import DagsterSubprocessError
 from dagster.core.events import DagsterEvent, EngineEventData
 from dagster.core.execution.plan.active import ActiveExecution
 from dagster.core.execution.retries import Retries
@@ -68,6 +71,7 @@ def dispatch_steps(
 ) -> Iterator[DagsterEvent]:
     """Run the plan's steps through ``launcher``; yield every event, skips and failures included."""
     active = ActiveExecution(execution_plan, retries)
+    failures: list = []  # STEP_FAILURE events, for raise_on_error
     running: dict[int, str] = {}  # token -> step key
     resolved: set[int] = set()  # tokens whose outcome event arrived
     next_token = 0
@@ -91,6 +95,8 @@ def dispatch_steps(
                     if event.step_key == update.step_key and event.event_type_value in _STEP_OUTCOMES:
                         resolved.add(update.token)
                         active.handle_event(event)
+                        if event.event_type_value == "STEP_FAILURE":
+                            failures.append(event)
                     yield event
                 if update.finished:
                     running.pop(update.token, None)
@@ -101,6 +107,7 @@ def dispatch_steps(
                         )
                         failure = worker_step_failure_event(pipeline_context, step, str(message))
                         active.handle_event(failure)
+                        failures.append(failure)
                         yield failure
                     resolved.discard(update.token)
     except BaseException as exc:  # interrupts and exits too: workers must not outlive the run
@@ -110,6 +117,25 @@ def dispatch_steps(
             yield from events
         raise
     launcher.finish()
+    if failures and pipeline_context.raise_on_error:
+        raise _failed_steps_error(failures, engine_name)
+
+
+def _failed_steps_error(failures: list, engine_name: str) -> DagsterSubprocessError:
+    """What ``raise_on_error`` raises: the user's errors happened in other processes."""
+    infos = [event.event_specific_data.error for event in failures if event.event_specific_data.error]
+    summary = "; ".join(
+        f"{event.step_key} ({event.event_specific_data.error.message.strip().splitlines()[-1]})"
+        if event.event_specific_data.error
+        else event.step_key
+        for event in failures
+    )
+    return DagsterSubprocessError(
+        f"{len(failures)} step(s) failed in the workers of the {engine_name}: {summary}. "
+        "Their errors are in subprocess_error_infos and in the STEP_FAILURE events; pass "
+        "raise_on_error=False to get the result instead.",
+        subprocess_error_infos=infos,
+    )
 
 
 def _interrupted(
