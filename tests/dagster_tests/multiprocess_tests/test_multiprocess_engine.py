@@ -8,7 +8,7 @@ import pytest
 
 from dagster import DagsterInvalidConfigError, execute_pipeline, pipeline
 from dagster.core.definitions.handle import ExecutionTargetHandle
-from dagster.core.engine.multiprocess_pool import IDLE_SECONDS
+from dagster.core.engine import multiprocess_pool
 from dagster.core.errors import DagsterSubprocessError
 from dagster.core.instance import DagsterInstance
 from dagster.core.storage.compute_log_manager import ComputeIOType
@@ -165,7 +165,7 @@ def test_a_second_run_of_the_same_code_reuses_the_idle_workers(instance):
     second_pids = {second.result_for_solid(f"sleep_{i}").output_value() for i in range(4)}
     assert second_pids <= set(workers)
     # Idle workers stop on their own once nobody runs that code any more.
-    assert wait_until_gone(workers, timeout=IDLE_SECONDS + 10) == []
+    assert wait_until_gone(workers, timeout=multiprocess_pool.IDLE_SECONDS + 10) == []
 
 
 def test_raise_on_error_raises_a_subprocess_error_after_every_step_ended(instance):
