@@ -85,7 +85,7 @@ def worker() -> None:
 @click.option("--loglevel", "-l", default="INFO", help="Celery log level.")
 @click.argument("additional_args", nargs=-1, type=click.UNPROCESSED)
 def start_worker(name, config_yaml, queue, background, includes, loglevel, additional_args) -> None:
-    """Start a worker; extra arguments go to ``celery worker`` (e.g. -c 2)."""
+    """Start a worker; extra arguments go to `celery worker` (e.g. -c 2)."""
     config_dir = get_config_dir(config_yaml)
     default_queue = celery_settings(_executor_config(config_yaml))["task_default_queue"]
     name = name or f"dagster-{uuid.uuid4().hex[:6]}"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+import uuid
 
 import pytest
 
@@ -110,3 +113,36 @@ def test_terminate_names_the_workers_when_none_matches(celery_worker, celery_con
     done = _cli("worker", "terminate", "no-such-worker", "-y", celery_config_yaml)
     assert done.returncode != 0
     assert 'No running worker is named "no-such-worker"' in done.stderr
+
+
+def test_a_background_worker_is_terminated_by_name(celery_config_yaml):
+    from dagster_celery.cli import _app
+
+    name = f"dagster-bg-{uuid.uuid4().hex[:6]}"
+    started = _cli(
+        "worker", "start", "-y", celery_config_yaml, "-n", name, "-d", "-l", "WARNING", "-c", "1", "-q", QUEUE
+    )
+    assert started.returncode == 0, started.stderr
+    pidfile = os.path.join(get_config_dir(celery_config_yaml), f"{name}.pid")
+    app = _app(celery_config_yaml)
+    pid = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            names = [w for reply in (app.control.ping(timeout=0.5) or []) for w in reply]
+            if any(w.startswith(f"{name}@") for w in names):
+                break
+        else:
+            raise AssertionError("the background worker did not answer within 60 s")
+        with open(pidfile) as handle:
+            pid = int(handle.read().strip())
+        done = _cli("worker", "terminate", name, "-y", celery_config_yaml)
+        assert done.returncode == 0, done.stderr
+        assert name in done.stdout
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.1)
+        assert not os.path.exists(f"/proc/{pid}")
+    finally:
+        if pid is not None and os.path.exists(f"/proc/{pid}"):
+            os.kill(pid, signal.SIGKILL)
