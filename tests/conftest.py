@@ -50,3 +50,15 @@ def postgres_server_url() -> str:
 def redis_url() -> str:
     require_service("redis")
     return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(autouse=True)
+def _restore_import_path():
+    """Loading user code puts its directory on ``sys.path``; undo that after each test so a file
+    one test wrote (say a ``string.py``) cannot shadow a module in later tests or in the processes
+    they spawn (spawned children inherit ``sys.path``)."""
+    import sys
+
+    saved = list(sys.path)
+    yield
+    sys.path[:] = saved
