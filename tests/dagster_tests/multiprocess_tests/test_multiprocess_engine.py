@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -181,3 +182,17 @@ def test_raise_on_error_raises_a_subprocess_error_after_every_step_ended(instanc
         if r.dagster_event and r.dagster_event.event_type_value == "STEP_SUCCESS"
     }
     assert "flaky.compute" in stored  # the other steps still ran
+
+
+def test_an_idle_worker_that_died_between_runs_is_replaced(instance):
+    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.0} for index in range(4)})
+    pipeline_def = loaded(pipelines.four_sleepers)
+    first = execute_pipeline(pipeline_def, config, instance=instance)
+    victim, survivor = worker_pids(first.event_list)
+    os.kill(victim, signal.SIGKILL)
+    assert wait_until_gone([victim]) == []
+    second = execute_pipeline(pipeline_def, config, instance=instance)
+    assert second.success
+    replacement = worker_pids(second.event_list)
+    assert len(replacement) == 1 and replacement[0] not in (victim, survivor)
+    assert wait_until_gone([survivor, *replacement], timeout=multiprocess_pool.IDLE_SECONDS + 10) == []

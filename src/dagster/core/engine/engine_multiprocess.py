@@ -89,12 +89,17 @@ class MultiprocessEngine(Engine):
             f"Executing steps using multiprocess engine: parent process (pid: {pid})",
             EngineEventData.multiprocess(pid, step_keys),
         )
-        pool = acquire_pool(pipeline_context, handle, size)
-        yield from pool.start_workers(min(size, widest_level))
-        with sigterm_as_interrupt():
-            yield from dispatch_steps(
-                pipeline_context, execution_plan, executor_config.retries, pool, ENGINE_NAME
-            )
+        if step_keys:
+            pool = acquire_pool(pipeline_context, handle, size)
+            with sigterm_as_interrupt():
+                try:
+                    yield from pool.start_workers(min(size, widest_level))
+                except BaseException:
+                    pool.stop()
+                    raise
+                yield from dispatch_steps(
+                    pipeline_context, execution_plan, executor_config.retries, pool, ENGINE_NAME
+                )
         elapsed = format_duration((time.perf_counter() - start) * 1000)
         yield DagsterEvent.engine_event(
             pipeline_context,

@@ -98,7 +98,14 @@ class WorkerPool(StepLauncher):
         return self._size - busy
 
     def launch(self, token: int, step: Any, retries: Retries) -> Iterator[DagsterEvent]:
-        worker = next((w for w in self._workers if w.token is None), None)
+        worker = None
+        for idle in [w for w in self._workers if w.token is None]:
+            if idle.process.is_alive():
+                worker = idle
+                break
+            # It died between steps: nothing was lost, it just leaves the pool.
+            self._workers.remove(idle)
+            idle.conn.close()
         if worker is None:
             worker = yield from self._start_worker()
         task = StepTask(

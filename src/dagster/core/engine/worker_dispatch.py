@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from dagster.core.errors import DagsterSubprocessError
+from dagster.core.errors import DagsterInvariantViolationError, DagsterSubprocessError
 from dagster.core.events import DagsterEvent, EngineEventData
 from dagster.core.execution.plan.active import ActiveExecution
 from dagster.core.execution.retries import Retries
@@ -86,6 +86,11 @@ def dispatch_steps(
                     yield from launcher.launch(next_token, step, retries.for_inner_plan())
             if not running:
                 wait = active.seconds_until_next_retry()
+                if wait is None and not active.is_complete:
+                    raise DagsterInvariantViolationError(
+                        f"{engine_name}: no step is running or ready, yet the plan is not complete "
+                        "(steps waiting for upstream steps that will never run)."
+                    )
                 if wait is not None:
                     time.sleep(wait)
                 continue
