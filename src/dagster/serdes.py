@@ -22,6 +22,8 @@ _WHITELISTED_TUPLES: dict[str, type] = {}
 _WHITELISTED_ENUMS: dict[str, type] = {}
 # Fields each registered tuple class serializes, in declaration order.
 _TUPLE_FIELDS: dict[type, tuple[str, ...]] = {}
+# How to rebuild each stored class tag: the class's ``__from_storage__`` hook, or the class itself.
+_READERS: dict[str, Any] = {}
 
 
 class SerdesClassUsageError(check.CheckError):
@@ -43,6 +45,7 @@ def whitelist_for_serdes(klass: type | None = None, *, name: str | None = None):
         elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
             _WHITELISTED_TUPLES[tag] = cls
             _TUPLE_FIELDS[cls] = tuple(cls._fields)
+            _READERS[tag] = _reader_for(cls)
             cls._serdes_tag = tag  # type: ignore[attr-defined]
         else:
             raise SerdesClassUsageError(f"Can only whitelist NamedTuples and Enums, got {cls!r}.")
@@ -58,6 +61,14 @@ def register_serdes_alias(tag: str, cls: type) -> None:
     else:
         _WHITELISTED_TUPLES[tag] = cls
         _TUPLE_FIELDS.setdefault(cls, tuple(cls._fields))
+        _READERS[tag] = _reader_for(cls)
+
+
+def _reader_for(cls: type) -> Any:
+    from_storage = getattr(cls, "__from_storage__", None)
+    if from_storage is not None:
+        return from_storage
+    return lambda stored: cls(**stored)
 
 
 def pack_value(val: Any) -> Any:
@@ -93,19 +104,15 @@ def pack_value(val: Any) -> Any:
 
 
 def _object_hook(obj: dict) -> Any:
-    class_name = obj.get("__class__")
+    class_name = obj.pop("__class__", None)
     if class_name is not None:
-        cls = _WHITELISTED_TUPLES.get(class_name)
-        if cls is None:
+        reader = _READERS.get(class_name)
+        if reader is None:
             raise SerdesClassUsageError(
                 f'Cannot read a stored record of class "{class_name}": it is not a known record type. '
                 "It was probably written by a newer version."
             )
-        del obj["__class__"]
-        from_storage = getattr(cls, "__from_storage__", None)
-        if from_storage is not None:
-            return from_storage(obj)
-        return cls(**obj)
+        return reader(obj)
     enum_tag = obj.get("__enum__")
     if enum_tag is not None and len(obj) == 1:
         enum_name, member = enum_tag.rsplit(".", 1)
@@ -120,28 +127,38 @@ def _object_hook(obj: dict) -> Any:
     return obj
 
 
+# One encoder and one decoder for the process: ``json.dumps``/``json.loads`` with options build a
+# new one on every call, which costs as much as encoding a small record.
+_ENCODER = json.JSONEncoder(sort_keys=True)
+_DECODER = json.JSONDecoder(object_hook=_object_hook)
+
+
 def serialize_dagster_namedtuple(nt: tuple, **json_kwargs: Any) -> str:
-    check.invariant(type(nt) in _TUPLE_FIELDS, f"{type(nt).__name__} is not whitelisted for serdes")
-    return json.dumps(pack_value(nt), sort_keys=True, **json_kwargs)
+    if type(nt) not in _TUPLE_FIELDS:
+        raise SerdesClassUsageError(f"{type(nt).__name__} is not whitelisted for serdes")
+    if json_kwargs:
+        return json.dumps(pack_value(nt), sort_keys=True, **json_kwargs)
+    return _ENCODER.encode(pack_value(nt))
 
 
 def serialize_value(val: Any) -> str:
-    return json.dumps(pack_value(val), sort_keys=True)
+    return _ENCODER.encode(pack_value(val))
 
 
 def deserialize_json_to_dagster_namedtuple(json_str: str) -> Any:
-    value = json.loads(json_str, object_hook=_object_hook)
-    check.invariant(type(value) in _TUPLE_FIELDS, f"Expected a stored record, got {type(value).__name__}")
+    value = _DECODER.decode(json_str)
+    if type(value) not in _TUPLE_FIELDS:
+        raise SerdesClassUsageError(f"Expected a stored record, got {type(value).__name__}")
     return value
 
 
 def deserialize_value(json_str: str) -> Any:
-    return json.loads(json_str, object_hook=_object_hook)
+    return _DECODER.decode(json_str)
 
 
 def unpack_value(packed: Any) -> Any:
     """Inverse of :func:`pack_value` for already-parsed JSON data."""
-    return json.loads(json.dumps(packed), object_hook=_object_hook)
+    return _DECODER.decode(_ENCODER.encode(packed))
 
 
 class ConfigurableClassData(
