@@ -22,6 +22,7 @@ DAGSTER = os.path.join(os.path.dirname(sys.executable), "dagster")
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # loading the repository puts its directory on sys.path
     target = tmp_path / "tutorial"
     shutil.copytree(TUTORIAL, target, ignore=shutil.ignore_patterns("__pycache__", "output", "*.db"))
     monkeypatch.chdir(target)

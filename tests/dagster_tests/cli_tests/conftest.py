@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -26,3 +27,13 @@ def dagster_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     return str(home)
+
+
+@pytest.fixture(autouse=True)
+def restore_sys_path():
+    """Loading user code puts its directory first on sys.path (as Python does for a script). Undo it
+    after each test: a test directory holding e.g. a string.py must not shadow the standard library
+    for later tests, or for the worker processes they spawn (which inherit sys.path)."""
+    saved = list(sys.path)
+    yield
+    sys.path[:] = saved
