@@ -55,6 +55,14 @@ def run_step_task(task: StepTask, *_upstream: Any) -> tuple[int, str, list]:
     return os.getpid(), socket.gethostname(), list(execute_step_in_worker(task))
 
 
+def _task_error(future: Any, step_key: str) -> str:
+    """Why a step's Dask task ended without a result (it raised, was cancelled, or its worker died)."""
+    if future.status == "cancelled":
+        return f"The Dask task of step {step_key} was cancelled (the scheduler or its worker went away)."
+    exc = future.exception()
+    return f"The Dask task of step {step_key} failed: {type(exc).__name__}: {exc}"
+
+
 class _DaskLauncher(StepLauncher):
     def __init__(self, pipeline_context: Any, client: Any, handle: Any):
         self._context = pipeline_context
@@ -114,13 +122,7 @@ class _DaskLauncher(StepLauncher):
         for future in done:
             token, key, started = self._pending.pop(future)
             if future.status != "finished":
-                exc = future.exception()
-                yield StepUpdate(
-                    token,
-                    key,
-                    finished=True,
-                    error=f"The Dask task of step {key} failed: {type(exc).__name__}: {exc}",
-                )
+                yield StepUpdate(token, key, finished=True, error=_task_error(future, key))
                 continue
             pid, host, events = future.result()
             for event in events:
