@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from dagster.core.storage.sql import head_revision
 from .conftest import assert_no_traceback, digest, migrate, run_dagster
 from .history import assert_history_intact, assert_run_list_output
 
+ETL_FILE = os.path.join(os.path.dirname(__file__), "etl_pipeline.py")
 OLD_REVISIONS = {"runs": "c63a27054f08", "event logs": "c39c047fa021", "schedules": "da7cd32b690d"}
 
 
@@ -20,26 +22,40 @@ def _schema_line(output: str, which: str) -> str:
     return lines[0]
 
 
+def _pipeline_execute_args(tmp_path) -> list[str]:
+    config = tmp_path / "etl.yaml"
+    config.write_text("solids:\n  extract:\n    config:\n      rows: 2\nstorage:\n  filesystem: {}\n")
+    return ["pipeline", "execute", "-f", ETL_FILE, "-n", "etl", "-e", str(config)]
+
+
 @pytest.mark.parametrize(
-    "args",
-    [["run", "list"], ["run", "wipe", "--force"], ["instance", "info"]],
-    ids=["run-list", "run-wipe", "instance-info"],
+    "make_args",
+    [
+        lambda _tmp_path: ["run", "list"],
+        lambda _tmp_path: ["run", "wipe", "--force"],
+        _pipeline_execute_args,
+    ],
+    ids=["run-list", "run-wipe", "pipeline-execute"],
 )
-def test_commands_refuse_an_unmigrated_home_in_one_line_and_write_nothing(old_home, args):
+def test_commands_refuse_an_unmigrated_home_in_one_line_and_write_nothing(old_home, tmp_path, make_args):
+    args = make_args(tmp_path)
     before = digest(old_home)
-    result = run_dagster(args, old_home)
-    after = digest(old_home)
-    if args == ["instance", "info"] and result.returncode == 0:
-        # `info` only prints the configuration; it must not have opened (let alone written) storage.
-        assert after == before
-        return
+    result = run_dagster(args, old_home, cwd=str(tmp_path))
     assert result.returncode != 0, result.stdout + result.stderr
     assert_no_traceback(result)
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert "written by an older version" in lines[0]
     assert "`dagster instance migrate`" in lines[0]
-    assert after == before
+    assert digest(old_home) == before
+
+
+def test_instance_info_on_an_unmigrated_home_only_reads_the_configuration(old_home):
+    before = digest(old_home)
+    result = run_dagster(["instance", "info"], old_home)
+    assert result.returncode == 0, result.stderr
+    assert "SqliteRunStorage" in result.stdout
+    assert digest(old_home) == before
 
 
 def test_migrate_prints_versions_keeps_all_history_and_is_idempotent(old_home, manifest):
