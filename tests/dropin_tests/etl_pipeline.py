@@ -2,6 +2,7 @@
 
 ``etl``: ``extract`` (config ``rows``; prints to stdout) -> ``transform`` (writes to stderr, yields
 an expectation result and the materialization ``clean_rows``) -> ``load`` (sums the rows).
+``broken``: ``explode``, which raised in the fixture and is fixed here.
 Written against the 0.7 API only, as a user's module would be.
 """
 
@@ -51,5 +52,17 @@ def etl():
     load(transform(extract()))
 
 
+@solid
+def explode(context):
+    # The fixture's version raised ValueError("fixture failure"); this is the user's fix.
+    context.log.info("fixed")
+    return "ok"
+
+
+@pipeline
+def broken():
+    explode()
+
+
 def define_repository() -> RepositoryDefinition:
-    return RepositoryDefinition(name="dropin", pipeline_defs=[etl])
+    return RepositoryDefinition(name="dropin", pipeline_defs=[etl, broken])
