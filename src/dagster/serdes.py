@@ -71,15 +71,25 @@ def _reader_for(cls: type) -> Any:
     return lambda stored: cls(**stored)
 
 
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def pack_value(val: Any) -> Any:
     """Turn ``val`` into plain JSON-able data (dicts, lists, scalars)."""
-    fields = _TUPLE_FIELDS.get(type(val))
+    val_type = type(val)
+    if val_type in _PLAIN_SCALARS:
+        return val
+    fields = _TUPLE_FIELDS.get(val_type)
     if fields is not None:
-        packed = {"__class__": type(val)._serdes_tag}
+        packed = {"__class__": val_type._serdes_tag}
         for field, item in zip(fields, val):
-            packed[field] = pack_value(item)
+            packed[field] = item if type(item) in _PLAIN_SCALARS else pack_value(item)
         return packed
-    if val is None or isinstance(val, (str, int, float, bool)):
+    if val_type is dict:
+        return {key: item if type(item) in _PLAIN_SCALARS else pack_value(item) for key, item in val.items()}
+    if val_type is list:
+        return [pack_value(item) for item in val]
+    if isinstance(val, (str, int, float, bool)):
         return val
     if isinstance(val, dict):
         return {key: pack_value(item) for key, item in val.items()}
