@@ -102,3 +102,26 @@ def mixed():
     add_one.alias("after_absent")(only_one_output.alias("other")().absent)
     flaky()
     after_crash.alias("after_explode")(explode())
+
+
+@solid(config={"me": str, "partner": str})
+def rendezvous(context):
+    """Announce this step, then wait for the partner step: only possible if both run at once."""
+    directory = os.path.join(context.instance.root_directory, f"rendezvous-{context.run_id}")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, context.solid_config["me"]), "w") as handle:
+        handle.write(str(os.getpid()))
+    deadline = time.monotonic() + 60
+    while not os.path.exists(os.path.join(directory, context.solid_config["partner"])):
+        if time.monotonic() > deadline:
+            raise Exception(
+                f"{context.solid_config['partner']} never started while {context.solid_config['me']} ran"
+            )
+        time.sleep(0.02)
+    return os.getpid()
+
+
+@pipeline
+def meet():
+    rendezvous.alias("meet_a")()
+    rendezvous.alias("meet_b")()

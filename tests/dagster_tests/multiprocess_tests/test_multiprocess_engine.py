@@ -51,27 +51,33 @@ def test_diamond_runs_in_workers_and_reports_where(instance):
     assert wait_until_gone(workers) == []
 
 
-def test_steps_run_in_parallel_in_a_reused_pool(instance):
-    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.6} for index in range(4)})
+def test_steps_run_at_the_same_time_in_different_workers(instance):
+    # Each step waits until the other has started: this only finishes if they run in parallel.
+    config = multiprocess_config(
+        solids={
+            "meet_a": {"config": {"me": "a", "partner": "b"}},
+            "meet_b": {"config": {"me": "b", "partner": "a"}},
+        }
+    )
+    result = execute_pipeline(loaded(pipelines.meet), config, instance=instance)
+    assert result.success
+    pids = {result.result_for_solid(name).output_value() for name in ("meet_a", "meet_b")}
+    assert pids == set(worker_pids(result.event_list)) and len(pids) == 2
+
+
+def test_workers_are_reused_across_steps(instance):
+    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.1} for index in range(4)})
     result = execute_pipeline(loaded(pipelines.four_sleepers), config, instance=instance)
     assert result.success
-    step_pids = {result.result_for_solid(f"sleep_{i}").output_value() for i in range(4)}
-    workers = worker_pids(result.event_list)
-    # Four steps, two workers: each worker ran two steps (no interpreter per step).
-    assert step_pids == set(workers) and len(workers) == 2
-    # Two steps were running at the same time (their start/success intervals overlap).
-    spans = {}
-    for record in instance.all_logs(result.run_id):
-        event = record.dagster_event
-        if event is not None and event.event_type_value in ("STEP_START", "STEP_SUCCESS"):
-            spans.setdefault(event.step_key, []).append(record.timestamp)
-    (a_start, a_end), (b_start, b_end) = spans["sleep_0.compute"], spans["sleep_1.compute"]
-    assert a_start < b_end and b_start < a_end
+    step_pids = [result.result_for_solid(f"sleep_{i}").output_value() for i in range(4)]
+    # Four steps, at most two interpreters (started now, or kept from the previous test's run of
+    # this file): some worker ran several steps.
+    assert len(set(step_pids)) <= 2 and os.getpid() not in step_pids
     # Compute logs were captured in the workers, per step.
     stdout = instance.compute_log_manager.read_logs_file(
         result.run_id, "sleep_0.compute", ComputeIOType.STDOUT
     )
-    assert f"pid={result.result_for_solid('sleep_0').output_value()}" in stdout.data
+    assert f"pid={step_pids[0]}" in stdout.data
 
 
 def test_skips_retries_and_failures_match_in_process(instance):

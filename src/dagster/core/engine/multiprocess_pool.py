@@ -313,3 +313,12 @@ def _stop_expired_pools() -> None:
         pools = [_IDLE.pop(key)[0] for key in expired]
     for pool in pools:
         pool.stop()
+
+
+def stop_idle_pools() -> None:
+    """Stop every pool kept for a next run (e.g. before a process reloads the user's code)."""
+    with _IDLE_LOCK:
+        pools = [pool for pool, _until in _IDLE.values()]
+        _IDLE.clear()
+    for pool in pools:
+        pool.stop()
