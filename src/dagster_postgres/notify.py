@@ -74,6 +74,9 @@ class EventNotifier:
         self._pending: list[_Watch] = []  # watches to bring up to date on the next turn
         self._retry: dict[_Watch, float] = {}  # watches whose last read failed -> when to retry
         self._thread: threading.Thread | None = None
+        # Held while the listener reads a watched storage, so that ending the watches of a storage
+        # that is being disposed waits for a read in flight.
+        self._reading = threading.Lock()
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -110,6 +113,10 @@ class EventNotifier:
             for url, runs in list(self._watches.items()):
                 for run_id in list(runs):
                     self._remove(url, run_id, lambda watch: watch.storage is storage)
+            in_listener = threading.current_thread() is self._thread
+        if not in_listener:
+            with self._reading:
+                pass
         self._wake()
 
     def watch_count(self) -> int:
@@ -247,13 +254,14 @@ class EventNotifier:
 
     def _deliver(self, watch: _Watch) -> None:
         """Call ``watch.callback`` for each event of its run stored after the last one it got."""
-        if not self._is_watched(watch):
-            return
         try:
-            if watch.row_id is None:
-                new = list(watch.storage.get_logs_for_run_by_log_id(watch.run_id, watch.cursor).items())
-            else:
-                new = watch.storage.logs_after_row_id(watch.run_id, watch.row_id)
+            with self._reading:
+                if not self._is_watched(watch):
+                    return
+                if watch.row_id is None:
+                    new = list(watch.storage.get_logs_for_run_by_log_id(watch.run_id, watch.cursor).items())
+                else:
+                    new = watch.storage.logs_after_row_id(watch.run_id, watch.row_id)
         except Exception:
             _logger.warning("Could not read new events of run %s; will retry.", watch.run_id, exc_info=True)
             with self._lock:
