@@ -44,8 +44,12 @@ def make_new_run_id() -> str:
 
 
 def ensure_dir(path: str) -> str:
+    """Create ``path`` and its parents if missing (``mkdir -p``); return it."""
     os.makedirs(path, exist_ok=True)
     return path
+
+
+mkdir_p = ensure_dir  # the name 0.7 code imports
 
 
 def ensure_file(path: str) -> str:

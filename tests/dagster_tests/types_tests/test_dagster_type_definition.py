@@ -138,3 +138,25 @@ def test_auto_plugins_are_kept():
 
     typed = DagsterType(lambda _, __: True, name="T", auto_plugins=[NeverCompatiblePlugin])
     assert typed.auto_plugins == [NeverCompatiblePlugin]
+
+
+def test_create_any_type_accepts_auto_plugins():
+    from dagster.core.storage.type_storage import TypeStoragePlugin
+    from dagster.core.types.dagster_type import create_any_type
+
+    class NoopPlugin(TypeStoragePlugin):
+        @classmethod
+        def compatible_with_storage_def(cls, system_storage_def):
+            return True
+
+        @classmethod
+        def set_object(cls, intermediate_store, obj, context, dagster_type, paths):
+            return None
+
+        @classmethod
+        def get_object(cls, intermediate_store, context, dagster_type, paths):
+            return None
+
+    labelled = create_any_type("Labelled", auto_plugins=[NoopPlugin])
+    assert labelled.auto_plugins == [NoopPlugin]
+    assert labelled.type_check(None, object()).success

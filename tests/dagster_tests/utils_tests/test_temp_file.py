@@ -11,3 +11,12 @@ def test_temp_file_handle_holds_the_data_and_is_removed_afterwards():
             assert file_obj.read() == b"a,b\n1,2\n"
         path = handle.path
     assert not os.path.exists(path)
+
+
+def test_mkdir_p_creates_parents_and_tolerates_existing(tmp_path):
+    from dagster.utils import mkdir_p
+
+    target = str(tmp_path / "a" / "b")
+    assert mkdir_p(target) == target
+    assert mkdir_p(target) == target
+    assert os.path.isdir(target)

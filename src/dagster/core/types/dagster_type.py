@@ -290,6 +290,7 @@ def create_any_type(
     output_materialization_config: OutputMaterializationConfig | None = None,
     serialization_strategy: SerializationStrategy | None = None,
     description: str | None = None,
+    auto_plugins: list | None = None,
 ) -> DagsterType:
     """A named type that accepts every value, e.g. for values you only want to label."""
     return Anyish(
@@ -299,6 +300,7 @@ def create_any_type(
         input_hydration_config=input_hydration_config,
         output_materialization_config=output_materialization_config,
         serialization_strategy=serialization_strategy,
+        auto_plugins=auto_plugins,
     )
 
 
