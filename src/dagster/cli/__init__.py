@@ -14,6 +14,7 @@ from dagster.cli.api import create_api_cli_group
 from dagster.cli.instance import create_instance_cli_group
 from dagster.cli.pipeline import create_pipeline_cli_group
 from dagster.cli.run import create_run_cli_group
+from dagster.cli.schedule import create_schedule_cli_group
 from dagster.version import __version__
 
 __all__ = ["cli", "create_dagster_cli", "main"]
@@ -24,6 +25,7 @@ def create_dagster_cli() -> click.Group:
         "pipeline": create_pipeline_cli_group(),
         "run": create_run_cli_group(),
         "instance": create_instance_cli_group(),
+        "schedule": create_schedule_cli_group(),
         "api": create_api_cli_group(),
     }
 
