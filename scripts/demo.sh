@@ -8,7 +8,8 @@ export DAGSTER_HOME="${DAGSTER_HOME_DEMO:-$ROOT/.dagster_home}"
 mkdir -p "$DAGSTER_HOME/output"
 DAGSTER="$ROOT/.venv/bin/dagster"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD='' PLAIN=''; fi
+step() { printf '\n%s$ %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 
 cd "$ROOT/examples/tutorial"
 step "dagster pipeline list"
