@@ -81,12 +81,6 @@ def test_migrate_prints_versions_keeps_all_history_and_is_idempotent(old_home, m
     assert_history_intact(old_home, manifest)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INSTANCE: DagsterInstance.upgrade (src/dagster/core/instance/__init__.py) calls "
-    "storage.upgrade() without print_fn, so the per-run import lines of "
-    "SqliteEventLogStorage.upgrade ('Imported N events of run ...') never reach the CLI output",
-)
 def test_migrate_reports_each_imported_run(old_home, manifest):
     result = migrate(old_home)
     for entry in manifest:
@@ -95,12 +89,6 @@ def test_migrate_reports_each_imported_run(old_home, manifest):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CLI: instance_migrate_command (src/dagster/cli/instance.py) prints the same "
-    "'Updating ... storage' lines and 'Migration complete.' when every storage is already at head; "
-    "it should say there was nothing to do",
-)
 def test_second_migrate_says_nothing_to_do(old_home):
     migrate(old_home)
     again = migrate(old_home)

@@ -17,17 +17,6 @@ from .history import assert_history_intact
 NEWER_REVISION = "ffffffffffff"
 BROKEN_EVENT_FILE = os.path.join("history", "runs", "1b28093c-2df8-4b5f-b830-036220a9564b.db")
 
-_SQLSTORE_REVISION_GAP = (
-    "SQLSTORE: SqliteDatabase.revision() in src/dagster/core/storage/sql.py lets sqlalchemy's "
-    "DatabaseError escape (the CLI's schema_versions calls it first), so `instance migrate` prints a "
-    "traceback; it should raise DagsterInstanceSchemaError('Cannot read the database <path>: ...')"
-)
-_SQLSTORE_UPGRADE_GAP = (
-    "SQLSTORE: SqliteDatabase.upgrade() in src/dagster/core/storage/sql.py hands an unknown "
-    "revision to alembic (CommandError traceback); it should first raise DagsterInstanceSchemaError "
-    "naming the file and saying it was written by a newer version, as check_revision does"
-)
-
 
 def _corrupt(path: str) -> None:
     with open(path, "wb") as handle:
@@ -72,8 +61,8 @@ def test_run_list_names_the_unreadable_file(old_home, case):
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param("corrupt-runs-db", marks=pytest.mark.xfail(strict=True, reason=_SQLSTORE_REVISION_GAP)),
-        pytest.param("newer-runs-db", marks=pytest.mark.xfail(strict=True, reason=_SQLSTORE_UPGRADE_GAP)),
+        "corrupt-runs-db",
+        "newer-runs-db",
     ],
 )
 def test_migrate_names_the_unreadable_run_database(old_home, case):

@@ -54,10 +54,25 @@ def instance_migrate_command() -> None:
     instance = DagsterInstance.get()
     click.echo(f"$DAGSTER_HOME: {home}")
     click.echo(f"Schema version before: {schema_versions(instance)}")
-    instance.upgrade(click.echo)
+    if schema_is_current(instance):
+        click.echo("Nothing to do: every storage is already at the current schema.")
+    else:
+        instance.upgrade(click.echo)
     click.echo(f"Schema version after: {schema_versions(instance)}")
     click.echo("Migration complete.\n")
     click.echo(instance.info_str())
+
+
+def schema_is_current(instance: Any) -> bool:
+    """True when every SQL storage is at our head revision and no 0.7 event files wait for import."""
+    from dagster.core.storage.sql import head_revision
+
+    head = head_revision()
+    for storage in (instance.run_storage, instance.event_storage, instance.schedule_storage):
+        if storage is not None and hasattr(storage, "schema_revision") and storage.schema_revision() != head:
+            return False
+    legacy_run_files = getattr(instance.event_storage, "legacy_run_files", None)
+    return not (legacy_run_files and legacy_run_files())
 
 
 def schema_versions(instance: Any) -> str:

@@ -10,6 +10,7 @@ rebuilds the same instance.
 from __future__ import annotations
 
 import atexit
+import inspect
 import logging
 import os
 import shutil
@@ -264,7 +265,11 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         ):
             if hasattr(storage, "upgrade"):
                 print_fn(f"Updating {name} storage...")
-                storage.upgrade()
+                # Storages that convert data (the 0.7 event files) report each step through print_fn.
+                if "print_fn" in inspect.signature(storage.upgrade).parameters:
+                    storage.upgrade(print_fn=print_fn)
+                else:
+                    storage.upgrade()
 
     def dispose(self) -> None:
         self._run_storage.dispose()

@@ -304,9 +304,21 @@ def stamp_head(conn: Connection) -> None:
     command.stamp(_alembic_config(conn), "head")
 
 
+def _database_name(conn: Connection) -> str:
+    """The file of a SQLite database, or the URL (password hidden) of another one."""
+    url = conn.engine.url
+    return url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+
+
 def upgrade_to_head(conn: Connection) -> None:
     from alembic import command
 
+    revision = current_revision(conn)
+    if revision is not None and not is_known_revision(revision):
+        raise DagsterInstanceSchemaError(
+            f"The database {_database_name(conn)} has schema revision {revision}, which this version "
+            "does not know: it was written by a newer version. Upgrade this package to read it."
+        )
     command.upgrade(_alembic_config(conn), "head")
 
 
@@ -450,8 +462,13 @@ class SqliteDatabase:
         """The stamped schema revision (None for a new file), read without any check."""
         if not os.path.exists(self.path):
             return None
-        with self.raw_connect() as conn:
-            return current_revision(conn)
+        try:
+            with self.raw_connect() as conn:
+                return current_revision(conn)
+        except DatabaseError as exc:
+            raise DagsterInstanceSchemaError(
+                f"Cannot read the database {self.path}: {getattr(exc, 'orig', exc)}."
+            ) from exc
 
     def upgrade(self) -> None:
         """Migrate to our head revision (idempotent); a new file is created at head."""
