@@ -96,12 +96,6 @@ def test_migrate_names_an_unreadable_07_event_file_and_resumes_once_it_is_fixed(
     assert_history_intact(old_home, manifest)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INSTANCE: DagsterInstance.upgrade (src/dagster/core/instance/__init__.py) upgrades runs.db "
-    "(and creates events.db) before it finds an unreadable 0.7 event file; it should first check "
-    "every storage (revisions known, legacy files readable) and write nothing if one fails",
-)
 def test_a_migrate_that_fails_on_an_unreadable_file_writes_nothing(old_home):
     _corrupt(os.path.join(old_home, BROKEN_EVENT_FILE))
     before = digest(old_home)

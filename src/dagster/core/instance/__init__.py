@@ -258,11 +258,13 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
     def upgrade(self, print_fn: Callable[[str], Any] = lambda _: None) -> None:
         """Bring the run, event log and schedule storages to the current schema (storages without
         a schema, such as in-memory ones, are skipped)."""
-        for name, storage in (
+        storages = (
             ("run", self._run_storage),
             ("event", self._event_storage),
             ("schedule", self.schedule_storage),
-        ):
+        )
+        self._check_upgradable([storage for _name, storage in storages])
+        for name, storage in storages:
             if hasattr(storage, "upgrade"):
                 print_fn(f"Updating {name} storage...")
                 # Storages that convert data (the 0.7 event files) report each step through print_fn.
@@ -270,6 +272,14 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
                     storage.upgrade(print_fn=print_fn)
                 else:
                     storage.upgrade()
+
+    @staticmethod
+    def _check_upgradable(storages: list) -> None:
+        """Before writing anything, let storages that convert old data (the 0.7 event files) check
+        they can read all of it; a failure raises ``DagsterInstanceSchemaError`` naming the file."""
+        for storage in storages:
+            if hasattr(storage, "check_upgradable"):
+                storage.check_upgradable()
 
     def dispose(self) -> None:
         self._run_storage.dispose()

@@ -54,24 +54,42 @@ def _parse_timestamp(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
+def _check_legacy_source(source: sqlite3.Connection, path: str) -> None:
+    """Raise unless ``source`` is a 0.7 event log database of a revision we know."""
+    tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "event_logs" not in tables:
+        raise DagsterInstanceSchemaError(
+            f"{path} is not a Dagster event log database (it has no event_logs table). "
+            "Move it out of the event log directory and run `dagster instance migrate` again."
+        )
+    if "alembic_version" in tables:
+        row = source.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is not None and not is_known_revision(row[0]):
+            raise DagsterInstanceSchemaError(
+                f"{path} has schema revision {row[0]}, which this version does not know: "
+                "it was written by a newer version."
+            )
+
+
+def check_legacy_run_files(base_dir: str) -> None:
+    """Check, writing nothing, that every 0.7 per-run file of ``base_dir`` can be imported."""
+    for path in legacy_run_files(base_dir):
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            try:
+                _check_legacy_source(source, path)
+            finally:
+                source.close()
+        except sqlite3.DatabaseError as exc:
+            raise DagsterInstanceSchemaError(f"Cannot read the event log database {path}: {exc}.") from exc
+
+
 def _read_legacy_file(path: str) -> list[dict[str, Any]]:
     run_id = os.path.basename(path)[: -len(".db")]
     try:
         source = sqlite3.connect(path)
         try:
-            tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "event_logs" not in tables:
-                raise DagsterInstanceSchemaError(
-                    f"{path} is not a Dagster event log database (it has no event_logs table). "
-                    "Move it out of the event log directory and run `dagster instance migrate` again."
-                )
-            if "alembic_version" in tables:
-                row = source.execute("SELECT version_num FROM alembic_version").fetchone()
-                if row is not None and not is_known_revision(row[0]):
-                    raise DagsterInstanceSchemaError(
-                        f"{path} has schema revision {row[0]}, which this version does not know: "
-                        "it was written by a newer version."
-                    )
+            _check_legacy_source(source, path)
             present = {row[1] for row in source.execute("PRAGMA table_info(event_logs)")}
             selected = ", ".join(column if column in present else "NULL" for column in _COLUMNS)
             rows = source.execute(f"SELECT {selected} FROM event_logs ORDER BY id").fetchall()

@@ -23,6 +23,7 @@ from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEven
 from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_row
 from dagster.core.storage.event_log.sqlite.legacy import (
     EVENTS_DB_NAME,
+    check_legacy_run_files,
     import_legacy_run_files,
     legacy_revision,
     legacy_run_files,
@@ -88,6 +89,10 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
     def legacy_run_files(self) -> list[str]:
         """Dagster 0.7 per-run event files still waiting to be imported by :meth:`upgrade`."""
         return legacy_run_files(self._base_dir)
+
+    def check_upgradable(self) -> None:
+        """Raise, writing nothing, if :meth:`upgrade` could not finish (an unreadable or newer file)."""
+        check_legacy_run_files(self._base_dir)
 
     def dispose(self) -> None:
         super().dispose()
