@@ -91,6 +91,8 @@ def create_execution_plan_snapshot_id(execution_plan_snapshot: ExecutionPlanSnap
     # remember its id on it (the record's fields are unaffected: this lives in the instance dict).
     cached = execution_plan_snapshot.__dict__.get("_snapshot_id")
     if cached is None:
-        cached = hashlib.sha1(serialize_dagster_namedtuple(execution_plan_snapshot).encode("utf-8")).hexdigest()
+        cached = hashlib.sha1(
+            serialize_dagster_namedtuple(execution_plan_snapshot).encode("utf-8")
+        ).hexdigest()
         execution_plan_snapshot.__dict__["_snapshot_id"] = cached
     return cached
