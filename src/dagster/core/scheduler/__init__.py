@@ -1,33 +1,6 @@
 """``dagster.core.scheduler``: the Scheduler interface and the schedule records it manages."""
 
-from dagster.core.scheduler.scheduler import (
-    DagsterScheduleDoesNotExist,
-    DagsterScheduleReconciliationError,
-    DagsterSchedulerError,
-    Schedule,
-    ScheduleChange,
-    Scheduler,
-    SchedulerDebugInfo,
-    ScheduleStatus,
-    ScheduleTick,
-    ScheduleTickData,
-    ScheduleTickStatsSnapshot,
-    ScheduleTickStatus,
-    get_schedule_change_set,
-)
+from dagster.core.scheduler import scheduler as _scheduler
+from dagster.core.scheduler.scheduler import *  # noqa: F403  (the public names, listed in __all__)
 
-__all__ = [
-    "DagsterScheduleDoesNotExist",
-    "DagsterScheduleReconciliationError",
-    "DagsterSchedulerError",
-    "Schedule",
-    "ScheduleChange",
-    "ScheduleStatus",
-    "ScheduleTick",
-    "ScheduleTickData",
-    "ScheduleTickStatsSnapshot",
-    "ScheduleTickStatus",
-    "Scheduler",
-    "SchedulerDebugInfo",
-    "get_schedule_change_set",
-]
+__all__ = _scheduler.__all__
