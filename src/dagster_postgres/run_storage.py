@@ -6,12 +6,10 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any
 
-import sqlalchemy as db
 from sqlalchemy.engine import Connection
 
 from dagster import check
-from dagster.core.storage.pipeline_run import PipelineRunStatus
-from dagster.core.storage.runs.schema import RUN_STORAGE_TABLE_NAMES, RunsTable, RunStorageSqlMetadata
+from dagster.core.storage.runs.schema import RUN_STORAGE_TABLE_NAMES, RunStorageSqlMetadata
 from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 from dagster_postgres.database import PostgresDatabase
@@ -66,12 +64,6 @@ class PostgresRunStorage(SqlRunStorage, ConfigurableClass):
 
     def upgrade(self) -> None:
         self._db.upgrade()
-
-    def apply_run_status(self, conn: Connection, run_id: str, status: PipelineRunStatus) -> None:
-        # Lock the row first: the status is read, changed and written back in the run body, and
-        # under READ COMMITTED another process's concurrent rewrite would otherwise be lost.
-        conn.execute(db.select(RunsTable.c.id).where(RunsTable.c.run_id == run_id).with_for_update())
-        super().apply_run_status(conn, run_id, status)
 
     def dispose(self) -> None:
         self._db.dispose()

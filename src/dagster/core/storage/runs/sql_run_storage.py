@@ -129,7 +129,9 @@ class SqlRunStorage(RunStorage):
 
     def apply_run_status(self, conn: Connection, run_id: str, status: PipelineRunStatus) -> None:
         """Set a run's status (column and body) on ``conn``, inside the caller's transaction."""
-        row = conn.execute(db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id)).first()
+        row = conn.execute(
+            db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id).with_for_update()
+        ).first()
         if row is None:
             return
         run = deserialize_json_to_dagster_namedtuple(row[0]).with_status(status)
@@ -255,7 +257,11 @@ class SqlRunStorage(RunStorage):
         check.dict_param(new_tags, "new_tags", key_type=str, value_type=str)
 
         def _update(conn: Connection) -> None:
-            row = conn.execute(db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id)).first()
+            # Lock the row (PostgreSQL; SQLite's write transaction already excludes others) so a status
+            # change committed meanwhile is not overwritten with the body read here.
+            row = conn.execute(
+                db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id).with_for_update()
+            ).first()
             check.invariant(row is not None, f"Cannot add tags to run {run_id}: no such run.")
             run = deserialize_json_to_dagster_namedtuple(row[0])
             run = run.with_tags({**run.tags, **new_tags})
