@@ -125,3 +125,9 @@ def rendezvous(context):
 def meet():
     rendezvous.alias("meet_a")()
     rendezvous.alias("meet_b")()
+
+
+@pipeline
+def failure_then_chain():
+    """A failing step with three steps in a chain below it: every one of them must be skipped."""
+    add_one.alias("third")(add_one.alias("second")(after_crash.alias("first")(explode())))

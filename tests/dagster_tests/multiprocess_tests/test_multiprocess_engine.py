@@ -202,3 +202,19 @@ def test_an_idle_worker_that_died_between_runs_is_replaced(instance):
     replacement = worker_pids(second.event_list)
     assert len(replacement) == 1 and replacement[0] not in (victim, survivor)
     assert wait_until_gone([survivor, *replacement], timeout=multiprocess_pool.IDLE_SECONDS + 10) == []
+
+
+def test_a_failure_skips_every_step_of_the_chain_below_it(instance):
+    # Skipping "first" makes "second" skippable, and so on: the engine must follow the whole chain
+    # even when no step is left running (it used to stop with "no step is running or ready").
+    result = execute_pipeline(
+        loaded(pipelines.failure_then_chain), multiprocess_config(), instance=instance, raise_on_error=False
+    )
+    assert not result.success
+    assert set(step_events(result.event_list, "STEP_FAILURE")) == {"explode.compute"}
+    assert set(step_events(result.event_list, "STEP_SKIPPED")) == {
+        "first.compute",
+        "second.compute",
+        "third.compute",
+    }
+    assert instance.get_run_by_id(result.run_id).status.value == "FAILURE"

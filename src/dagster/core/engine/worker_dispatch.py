@@ -190,24 +190,26 @@ def close_step_compute_log(pipeline_context: Any, step_key: str) -> None:
 
 
 def _skip_events(pipeline_context: Any, active: ActiveExecution) -> Iterator[DagsterEvent]:
-    """STEP_SKIPPED for every step whose upstream failed or was skipped, as the in-process engine logs it."""
-    steps = active.get_steps_to_skip()
-    if not steps:
-        return
-    failed_or_skipped = active.failed_or_skipped
+    """STEP_SKIPPED for every step whose upstream failed or was skipped, as the in-process engine
+    logs it. Skipping a step can make its own downstream skippable, so this runs until none is left."""
     compute_log_manager = pipeline_context.instance.compute_log_manager
     pipeline_run = pipeline_context.pipeline_run
-    for step in steps:
-        step_context = pipeline_context.for_step(step)
-        with compute_log_manager.watch(pipeline_run, step.key):
-            blocked = [
-                f"{handle.step_key}:{handle.output_name}"
-                for step_input in step.step_inputs
-                for handle in step_input.source_handles
-                if handle.step_key in failed_or_skipped
-            ]
-            step_context.log.info(
-                f'Dependencies for step "{step.key}" failed or were skipped: {", ".join(blocked)}. '
-                "Not executing."
-            )
-            yield DagsterEvent.step_skipped_event(step_context)
+    while True:
+        steps = active.get_steps_to_skip()
+        if not steps:
+            return
+        failed_or_skipped = active.failed_or_skipped
+        for step in steps:
+            step_context = pipeline_context.for_step(step)
+            with compute_log_manager.watch(pipeline_run, step.key):
+                blocked = [
+                    f"{handle.step_key}:{handle.output_name}"
+                    for step_input in step.step_inputs
+                    for handle in step_input.source_handles
+                    if handle.step_key in failed_or_skipped
+                ]
+                step_context.log.info(
+                    f'Dependencies for step "{step.key}" failed or were skipped: {", ".join(blocked)}. '
+                    "Not executing."
+                )
+                yield DagsterEvent.step_skipped_event(step_context)
