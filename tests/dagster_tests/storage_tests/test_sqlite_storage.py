@@ -216,8 +216,17 @@ def test_closed_instances_keep_no_files_open(tmp_path):
     from dagster.core.events.log import LogMessageRecord
 
     def open_files() -> int:
+        """Descriptors this process holds on files of this test (other tests' threads in the same
+        worker may open their own files meanwhile)."""
         gc.collect()
-        return len(os.listdir("/proc/self/fd"))
+        count = 0
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            count += target.startswith(str(tmp_path))
+        return count
 
     def use_one_instance(index: int, dispose: bool) -> None:
         base = tmp_path / str(index)
