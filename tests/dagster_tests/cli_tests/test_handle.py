@@ -391,3 +391,23 @@ def test_pipeline_taken_from_a_loaded_repository_has_its_handle(repo_file):
     assert handle == repo_handle.with_pipeline_name(f"{prefix}_single")
     assert subset is None
     assert handle.build_pipeline_definition().name == f"{prefix}_single"
+
+
+def test_a_pipeline_imported_into_a_script_is_reloaded_from_its_module(tmp_path):
+    # Workers rebuild the pipeline from the handle: it must name the module that defines the
+    # pipeline, not the script (__main__) that merely imported it.
+    (tmp_path / "mypipes.py").write_text(
+        "from dagster import lambda_solid, pipeline\n\n"
+        "@lambda_solid\ndef one():\n    return 1\n\n"
+        "@pipeline\ndef my_pipeline():\n    one()\n"
+    )
+    (tmp_path / "run.py").write_text(
+        "from dagster.core.definitions.handle import ExecutionTargetHandle\n"
+        "from mypipes import my_pipeline\n\n"
+        "data = ExecutionTargetHandle.for_pipeline_fn(my_pipeline).data\n"
+        "print(data.python_file, data.fn_name)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "run.py"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [str(tmp_path / "mypipes.py"), "my_pipeline"]

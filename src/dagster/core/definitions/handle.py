@@ -598,11 +598,16 @@ def _data_for_object(obj: Any, param_name: str) -> _ExecutionTargetHandleData:
 
 
 def _find_module_attribute(obj: Any) -> tuple[ModuleType | None, str | None]:
+    """A loaded module holding ``obj`` as a public attribute. A script (``__main__``) that imported
+    the object from a module is the last choice: workers reload the module, not the script."""
+    in_main: tuple[ModuleType | None, str | None] = (None, None)
     for module in list(sys.modules.values()):
         namespace = getattr(module, "__dict__", None)
         if not namespace:
             continue
         for name, value in list(namespace.items()):
             if value is obj and not name.startswith("_"):
-                return module, name
-    return None, None
+                if module.__name__ != "__main__":
+                    return module, name
+                in_main = (module, name)
+    return in_main
