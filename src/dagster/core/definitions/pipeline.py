@@ -6,10 +6,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from dagster import check
-from dagster.core.definitions.dependency import DependencyStructure, Solid, SolidHandle, SolidInvocation
+from dagster.core.definitions.dependency import DependencyStructure, Solid, SolidInvocation
 from dagster.core.definitions.mode import ModeDefinition
 from dagster.core.definitions.preset import PresetDefinition
 from dagster.core.definitions.structure import (
+    SolidContainer,
     build_solids,
     check_solid_defs,
     check_unconnected_inputs,
@@ -21,7 +22,7 @@ from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantV
 UNNAMED_PIPELINE = "<<unnamed>>"
 
 
-class PipelineDefinition:
+class PipelineDefinition(SolidContainer):
     """A pipeline: solid definitions, how their invocations are wired, the modes it can run in and
     its presets. Everything that can be checked without running is checked here."""
 
@@ -78,52 +79,13 @@ class PipelineDefinition:
         return self._tags
 
     @property
-    def solids(self) -> list[Solid]:
-        return list(self._solids.values())
-
-    @property
-    def solid_defs(self) -> list[Any]:
-        return self._solid_defs
-
-    def has_solid_named(self, name: str) -> bool:
-        return name in self._solids
-
-    def solid_named(self, name: str) -> Solid:
-        solid = self._solids.get(check.str_param(name, "name"))
-        if solid is None:
-            raise DagsterInvariantViolationError(
-                f'Pipeline "{self._name}" has no solid named "{name}". Its solids are: '
-                f"{format_names(sorted(self._solids))}."
-            )
-        return solid
-
-    def get_solid(self, handle: SolidHandle) -> Solid:
-        """The solid at ``handle`` (``SolidHandle('inner', SolidHandle('outer', None))`` for ``outer.inner``)."""
-        check.inst_param(handle, "handle", SolidHandle)
-        current: Any = self
-        solid = None
-        for name in handle.path:
-            solid = current.solid_named(name)
-            current = solid.definition
-        return solid  # type: ignore[return-value]
-
-    @property
-    def solids_in_topological_order(self) -> list[Solid]:
-        return [self._solids[name] for level in self._levels for name in level]
+    def _container_label(self) -> str:
+        return f'Pipeline "{self._name}"'
 
     @property
     def solid_levels(self) -> list[list[str]]:
         """Top-level solid names by dependency level, each level sorted by name."""
         return self._levels
-
-    @property
-    def dependency_structure(self) -> DependencyStructure:
-        return self._dependency_structure
-
-    @property
-    def dependencies(self) -> dict[str, dict[str, Any]]:
-        """``{solid name: {input name: DependencyDefinition | MultiDependencyDefinition}}``."""
-        return self._dep_dict
 
     # Modes
 

@@ -10,10 +10,11 @@ from typing import Any
 from dagster import check
 from dagster.core.definitions.composition import CallableSolidNode
 from dagster.core.definitions.config import ConfigMapping
-from dagster.core.definitions.dependency import DependencyStructure, Solid, SolidHandle
+from dagster.core.definitions.dependency import DependencyStructure
 from dagster.core.definitions.input import InputDefinition, InputMapping
 from dagster.core.definitions.output import OutputDefinition, OutputMapping
 from dagster.core.definitions.structure import (
+    SolidContainer,
     build_solids,
     check_solid_defs,
     check_unconnected_inputs,
@@ -253,7 +254,7 @@ def _resource_keys(keys: Any, owner: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-class CompositeSolidDefinition(ISolidDefinition):
+class CompositeSolidDefinition(ISolidDefinition, SolidContainer):
     """A solid made of other solids: inputs and outputs map onto its children, config maps down."""
 
     is_composite = True
@@ -383,44 +384,8 @@ class CompositeSolidDefinition(ISolidDefinition):
         return mappings
 
     @property
-    def solid_defs(self) -> list[ISolidDefinition]:
-        return self._solid_defs
-
-    @property
-    def solids(self) -> list[Solid]:
-        return list(self._solids.values())
-
-    def solid_named(self, name: str) -> Solid:
-        if name not in self._solids:
-            raise DagsterInvariantViolationError(
-                f'Composite solid "{self.name}" has no solid named "{name}".'
-            )
-        return self._solids[name]
-
-    def has_solid_named(self, name: str) -> bool:
-        return name in self._solids
-
-    def get_solid(self, handle: SolidHandle) -> Solid:
-        """The solid at ``handle`` (relative to this composite)."""
-        check.inst_param(handle, "handle", SolidHandle)
-        current: Any = self
-        solid = None
-        for name in handle.path:
-            solid = current.solid_named(name)
-            current = solid.definition
-        return solid  # type: ignore[return-value]
-
-    @property
-    def solids_in_topological_order(self) -> list[Solid]:
-        return [self._solids[name] for level in self._levels for name in level]
-
-    @property
-    def dependency_structure(self) -> DependencyStructure:
-        return self._dependency_structure
-
-    @property
-    def dependencies(self) -> dict[str, dict[str, Any]]:
-        return self._dep_dict
+    def _container_label(self) -> str:
+        return f'Composite solid "{self.name}"'
 
     @property
     def input_mappings(self) -> list[InputMapping]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dagster import check
 from dagster.core.definitions.dependency import (
     DependencyDefinition,
     DependencyStructure,
     MultiDependencyDefinition,
     Solid,
+    SolidHandle,
     SolidInvocation,
 )
 from dagster.core.definitions.utils import format_names
-from dagster.core.errors import DagsterInvalidDefinitionError
+from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 
 
 def check_solid_defs(solid_defs: Any, container: str) -> list:
@@ -331,3 +333,59 @@ def _find_cycle(candidates: set[str], upstream: Mapping[str, set[str]]) -> list[
             return cycle[::-1]
         seen[current] = len(path)
         path.append(current)
+
+
+class SolidContainer:
+    """The solid-lookup surface pipelines and composite solids share. The subclass sets
+    ``_solid_defs``, ``_solids`` (name → Solid), ``_dep_dict``, ``_dependency_structure`` and
+    ``_levels``, and names itself in errors through ``_container_label``."""
+
+    _solid_defs: list
+    _solids: dict[str, Solid]
+    _dep_dict: dict[str, dict[str, Any]]
+    _dependency_structure: DependencyStructure
+    _levels: list[list[str]]
+    _container_label: str  # 'Pipeline "p"' or 'Composite solid "c"'
+
+    @property
+    def solid_defs(self) -> list:
+        return self._solid_defs
+
+    @property
+    def solids(self) -> list[Solid]:
+        return list(self._solids.values())
+
+    def has_solid_named(self, name: str) -> bool:
+        return name in self._solids
+
+    def solid_named(self, name: str) -> Solid:
+        solid = self._solids.get(name)
+        if solid is None:
+            raise DagsterInvariantViolationError(
+                f'{self._container_label} has no solid named "{name}". Its solids are: '
+                f"{format_names(sorted(self._solids))}."
+            )
+        return solid
+
+    def get_solid(self, handle: SolidHandle) -> Solid:
+        """The solid at ``handle``, relative to this container (``outer.inner`` walks into ``outer``)."""
+        check.inst_param(handle, "handle", SolidHandle)
+        current: Any = self
+        solid = None
+        for name in handle.path:
+            solid = current.solid_named(name)
+            current = solid.definition
+        return solid  # type: ignore[return-value]
+
+    @property
+    def solids_in_topological_order(self) -> list[Solid]:
+        return [self._solids[name] for level in self._levels for name in level]
+
+    @property
+    def dependency_structure(self) -> DependencyStructure:
+        return self._dependency_structure
+
+    @property
+    def dependencies(self) -> dict[str, dict[str, Any]]:
+        """``{solid name: {input name: DependencyDefinition | MultiDependencyDefinition}}``."""
+        return self._dep_dict
