@@ -8,7 +8,6 @@ of every inserted event, so any process or machine sees new events as they commi
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -17,10 +16,8 @@ from dagster import check
 from dagster.core.storage.event_log.base import EventCallback
 from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
 from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_row
-from dagster.serdes import ConfigurableClass, ConfigurableClassData
-from dagster_postgres.database import PostgresDatabase
 from dagster_postgres.notify import CHANNEL, notifier
-from dagster_postgres.utils import pg_config, pg_url_from_config
+from dagster_postgres.storage_base import PostgresStorage
 
 # SqlEventLogStorageTable.insert() for psycopg, sent as one autocommit statement.
 _INSERT_SQL = (
@@ -57,53 +54,12 @@ def install_notify_trigger(conn: Connection) -> None:
         conn.exec_driver_sql(_NOTIFY_TRIGGER_SQL)
 
 
-class PostgresEventLogStorage(SqlEventLogStorage, ConfigurableClass):
+class PostgresEventLogStorage(PostgresStorage, SqlEventLogStorage):
     """Config: ``postgres_url`` or ``postgres_db`` (see :func:`dagster_postgres.utils.pg_config`)."""
 
-    def __init__(self, postgres_url: str, inst_data: ConfigurableClassData | None = None) -> None:
-        super().__init__()
-        self.postgres_url = check.str_param(postgres_url, "postgres_url")
-        self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
-        self._db = PostgresDatabase(
-            postgres_url, SqlEventLogStorageMetadata, EVENT_LOG_TABLE_NAMES, install_notify_trigger
-        )
-
-    def __repr__(self) -> str:
-        return f"PostgresEventLogStorage({self._db!r})"
-
-    @property
-    def inst_data(self) -> ConfigurableClassData | None:
-        return self._inst_data
-
-    @classmethod
-    def config_type(cls) -> Any:
-        return pg_config()
-
-    @staticmethod
-    def from_config_value(inst_data: ConfigurableClassData, config_value: dict) -> PostgresEventLogStorage:
-        return PostgresEventLogStorage(pg_url_from_config(config_value), inst_data=inst_data)
-
-    @staticmethod
-    def create_clean_storage(postgres_url: str) -> PostgresEventLogStorage:
-        """Drop the event log table (every event is lost) and return a storage on a fresh one."""
-        storage = PostgresEventLogStorage(postgres_url)
-        storage._db.drop_tables()
-        storage._db.ensure_schema()
-        return storage
-
-    @property
-    def database_url(self) -> str:
-        return self._db.conn_string
-
-    def connect(self, run_id: str | None = None) -> AbstractContextManager[Connection]:
-        return self._db.connect()
-
-    def schema_revision(self) -> str | None:
-        """The schema revision stamped in the database (None before the first use)."""
-        return self._db.revision()
-
-    def upgrade(self) -> None:
-        self._db.upgrade()
+    schema_metadata = SqlEventLogStorageMetadata
+    schema_table_names = EVENT_LOG_TABLE_NAMES
+    schema_hook = staticmethod(install_notify_trigger)
 
     def store_event(self, event: Any) -> None:
         row = event_row(event)
@@ -131,4 +87,3 @@ class PostgresEventLogStorage(SqlEventLogStorage, ConfigurableClass):
     def dispose(self) -> None:
         notifier().end_watches_of(self)
         super().dispose()
-        self._db.dispose()
