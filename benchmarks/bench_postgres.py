@@ -27,10 +27,8 @@ from collections.abc import Callable
 import psycopg
 
 from benchmarks import Row
+from benchmarks.bench_storage import fill_runs, time_get_runs
 from dagster.core.events.log import LogMessageRecord
-from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunsFilter, PipelineRunStatus
-from dagster.core.storage.runs.schema import RunsTable, RunTagsTable
-from dagster.serdes import serialize_dagster_namedtuple
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 
 SERVER_URL = os.environ.get("DAGSTER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -179,48 +177,12 @@ def _bench_store_event(url: str) -> list[Row]:
 def _bench_get_runs(url: str) -> list[Row]:
     storage = PostgresRunStorage(url)
     before = storage.get_runs_count()
-    runs = [
-        PipelineRun(
-            pipeline_name=f"pipe{i % 20}",
-            run_id=f"run-{i:06d}",
-            environment_dict={"solids": {"a": {"config": {"n": i}}}},
-            mode="default",
-            status=PipelineRunStatus.SUCCESS if i % 3 else PipelineRunStatus.FAILURE,
-            tags={"team": f"t{i % 10}", "i": str(i)},
-        )
-        for i in range(RUNS)
-    ]
-
-    def _bulk(conn) -> None:
-        conn.execute(
-            RunsTable.insert(),
-            [
-                {
-                    "run_id": run.run_id,
-                    "pipeline_name": run.pipeline_name,
-                    "status": run.status.value,
-                    "run_body": serialize_dagster_namedtuple(run),
-                }
-                for run in runs
-            ],
-        )
-        conn.execute(
-            RunTagsTable.insert(),
-            [
-                {"run_id": run.run_id, "key": key, "value": value}
-                for run in runs
-                for key, value in run.tags.items()
-            ],
-        )
-
-    storage._write(_bulk)
+    fill_runs(storage, RUNS)
     with storage.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
     assert storage.get_runs_count() == before + RUNS
-    plain = _median_ms(lambda: storage.get_runs(limit=25))
-    tagged = _median_ms(lambda: storage.get_runs(PipelineRunsFilter(tags={"team": "t3"}), limit=25))
-    paged = _median_ms(lambda: storage.get_runs(cursor="run-050000", limit=25))
+    plain, tagged, paged = time_get_runs(storage)
     storage.dispose()
     return [
         Row("postgres: get_runs(limit=25), 100k runs", plain, "ms", "< 20", plain < 20),
