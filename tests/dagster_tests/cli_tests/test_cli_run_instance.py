@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 
-import pytest
 from click.testing import CliRunner
 
 from dagster.cli import cli
@@ -134,13 +133,12 @@ def test_instance_migrate_needs_dagster_home(tutorial_dir, monkeypatch):
     assert result.output.startswith("Error: $DAGSTER_HOME is not set")
 
 
-FIXTURE_HOME = os.path.join("/work/shared/fixtures", "dagster-0.7.16-home")
+# The read-only fixtures CI and developers keep beside the repository (../shared/fixtures).
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+FIXTURE_HOME = os.path.join(FIXTURES, "dagster-0.7.16-home")
 FIXTURE_MANIFEST = FIXTURE_HOME + ".manifest.json"
 
 
-@pytest.mark.skipif(
-    not os.path.isdir(FIXTURE_HOME), reason="the Dagster 0.7.16 home fixture is not on this machine"
-)
 def test_migrate_a_dagster_0_7_home(tutorial_dir, tmp_path):
     home = str(tmp_path / "old_home")
     shutil.copytree(FIXTURE_HOME, home)

@@ -305,9 +305,6 @@ FIXTURE_HOME = os.path.join(
 )
 
 
-@pytest.mark.skipif(
-    not os.path.isdir(FIXTURE_HOME), reason="the Dagster 0.7.16 fixture home is beside the repo"
-)
 def test_reads_compute_logs_written_by_dagster_0_7(tmp_path):
     import shutil
 

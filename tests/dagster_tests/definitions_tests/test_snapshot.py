@@ -31,13 +31,13 @@ from dagster.core.snap import (
 )
 from dagster.serdes import deserialize_json_to_dagster_namedtuple, serialize_dagster_namedtuple
 
-FIXTURE_RUNS_DB = "/work/shared/fixtures/dagster-0.7.16-home/history/runs.db"
+# The read-only fixtures CI and developers keep beside the repository (../shared/fixtures).
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+FIXTURE_RUNS_DB = os.path.join(FIXTURES, "dagster-0.7.16-home", "history", "runs.db")
 
 
 @pytest.fixture
 def fixture_snapshots(tmp_path):
-    if not os.path.exists(FIXTURE_RUNS_DB):
-        pytest.skip("the Dagster 0.7.16 fixture home is not available")
     copy = tmp_path / "runs.db"
     shutil.copy(FIXTURE_RUNS_DB, copy)
     with sqlite3.connect(copy) as conn:

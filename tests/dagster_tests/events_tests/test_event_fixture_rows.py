@@ -35,13 +35,15 @@ from dagster.core.events.log import DagsterEventRecord, EventRecord, LogMessageR
 from dagster.core.log_manager import DagsterLogManager
 from dagster.utils.error import SerializableErrorInfo
 
-FIXTURE_RUNS = "/work/shared/fixtures/dagster-0.7.16-home/history/runs"
+# The read-only fixtures CI and developers keep beside the repository (../shared/fixtures).
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+FIXTURE_RUNS = os.path.join(FIXTURES, "dagster-0.7.16-home", "history", "runs")
 ETL_RUN = "323c7a7a-8661-4047-a22e-d810f111f3e1"
 BROKEN_RUN = "1b28093c-2df8-4b5f-b830-036220a9564b"
 
 
 def _rows(run_id: str) -> list[str]:
-    conn = sqlite3.connect(f"file:{os.path.join(FIXTURE_RUNS, run_id)}.db?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{os.path.join(FIXTURE_RUNS, run_id)}.db?mode=ro&immutable=1", uri=True)
     try:
         return [body for (body,) in conn.execute("SELECT event FROM event_logs ORDER BY id")]
     finally:

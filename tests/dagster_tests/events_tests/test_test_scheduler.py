@@ -1,4 +1,4 @@
-"""dagster.utils.test.FilesytemTestScheduler (needs the scheduler interface, dagster.core.scheduler)."""
+"""dagster.utils.test.FilesytemTestScheduler against the scheduler interface."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import pytest
 
 
 def test_filesystem_test_scheduler(tmp_path):
-    pytest.importorskip("dagster.core.scheduler")
     from dagster.core.scheduler import Scheduler
-
     from dagster.utils.test import FilesytemTestScheduler
 
     class Repository:

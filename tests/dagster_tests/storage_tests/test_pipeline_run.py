@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -16,7 +17,9 @@ from dagster.core.storage.pipeline_run import (
 from dagster.core.storage.tags import PARTITION_NAME_TAG, PARTITION_SET_TAG, SCHEDULE_NAME_TAG
 from dagster.serdes import deserialize_json_to_dagster_namedtuple, serialize_dagster_namedtuple
 
-FIXTURE_RUNS_DB = "/work/shared/fixtures/dagster-0.7.16-home/history/runs.db"
+# The read-only fixtures CI and developers keep beside the repository (../shared/fixtures).
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+FIXTURE_RUNS_DB = os.path.join(FIXTURES, "dagster-0.7.16-home", "history", "runs.db")
 
 
 class _Named:

@@ -32,7 +32,9 @@ from dagster.serdes import (
     unpack_value,
 )
 
-FIXTURE_RUNS = "/work/shared/fixtures/dagster-0.7.16-home/history/runs"
+# The read-only fixtures CI and developers keep beside the repository (../shared/fixtures).
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures")
+FIXTURE_RUNS = os.path.join(FIXTURES, "dagster-0.7.16-home", "history", "runs")
 
 
 def _all_entries() -> list[EventMetadataEntry]:
@@ -109,7 +111,7 @@ def test_reads_records_written_by_dagster_07():
     names = {"Materialization", "ExpectationResult", "EventMetadataEntry"}
     found: list[dict] = []
     for db in sorted(glob.glob(os.path.join(FIXTURE_RUNS, "*.db"))):
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        with sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True) as conn:
             for (event,) in conn.execute("select event from event_logs"):
                 _find_records(json.loads(event), names, found)
     kinds = {record["__class__"] for record in found}
