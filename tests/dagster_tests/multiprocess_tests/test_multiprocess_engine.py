@@ -204,6 +204,41 @@ def test_an_idle_worker_that_died_between_runs_is_replaced(instance):
     assert wait_until_gone([survivor, *replacement], timeout=multiprocess_pool.IDLE_SECONDS + 10) == []
 
 
+def test_a_worker_that_dies_before_taking_its_step_hands_the_step_to_a_new_one(instance, monkeypatch):
+    # The kernel may report a killed worker alive for a moment (its other threads are still
+    # exiting), so the pool can pick a dead idle worker. Its step never began: a new worker runs it.
+    # The moment is too short to hit on purpose, so the victim's is_alive() is made to answer late.
+    config = multiprocess_config(solids={f"sleep_{index}": {"config": 0.0} for index in range(4)})
+    pipeline_def = loaded(pipelines.four_sleepers)
+    first = execute_pipeline(pipeline_def, config, instance=instance)
+    victim, survivor = worker_pids(first.event_list)
+    [(pool, _until)] = multiprocess_pool._IDLE.values()
+    [dead] = [worker for worker in pool._workers if worker.pid == victim]
+    os.kill(victim, signal.SIGKILL)
+    assert wait_until_gone([victim]) == []
+    monkeypatch.setattr(dead.process, "is_alive", lambda: True)
+
+    second = execute_pipeline(pipeline_def, config, instance=instance)
+
+    assert second.success
+    successes = [event.step_key for event in second.event_list if event.event_type_value == "STEP_SUCCESS"]
+    assert sorted(successes) == [f"sleep_{index}.compute" for index in range(4)]
+    [replacement] = worker_pids(second.event_list)
+    assert replacement not in (victim, survivor)
+    launches = [event for event in second.event_list if event.message.startswith("Launching subprocess")]
+    handed_to = [launch_pid(event) for event in launches]
+    assert handed_to.count(victim) == 1  # the step went to the dead worker, then to its replacement
+    assert len(launches) == 5
+    assert victim not in [worker.pid for worker in pool._workers]
+
+
+def launch_pid(event) -> int:
+    [pid] = [
+        entry.entry_data.text for entry in event.event_specific_data.metadata_entries if entry.label == "pid"
+    ]
+    return int(pid)
+
+
 def test_a_failure_skips_every_step_of_the_chain_below_it(instance):
     # Skipping "first" makes "second" skippable, and so on: the engine must follow the whole chain
     # even when no step is left running (it used to stop with "no step is running or ready").

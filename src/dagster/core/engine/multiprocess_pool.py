@@ -36,13 +36,28 @@ IDLE_SECONDS = 5.0
 
 
 class _Worker:
-    __slots__ = ("process", "conn", "token", "step_key", "started_at", "steps_run")
+    __slots__ = (
+        "process",
+        "conn",
+        "token",
+        "step_key",
+        "task",
+        "heard",
+        "second_try",
+        "started_at",
+        "steps_run",
+    )
 
     def __init__(self, process: Any, conn: Any):
         self.process = process
         self.conn = conn
         self.token: int | None = None
         self.step_key: str | None = None
+        self.task: StepTask | None = None
+        # Whether the worker has said anything about its current task (it never does before taking it).
+        self.heard = False
+        # Whether the current task already went to another worker that died before taking it.
+        self.second_try = False
         self.started_at = 0.0
         self.steps_run = 0
 
@@ -116,17 +131,21 @@ class WorkerPool(StepLauncher):
             retries=retries.to_config(),
             engine_name=ENGINE_NAME,
         )
-        worker.token, worker.step_key, worker.started_at = token, step.key, time.perf_counter()
-        yield DagsterEvent.engine_event(
-            self._context,
-            f"Launching subprocess for {step.key}",
-            EngineEventData.multiprocess(worker.pid, [step.key]),
-            step_key=step.key,
-        )
+        yield self._hand_over(worker, token, task)
+
+    def _hand_over(self, worker: _Worker, token: int, task: StepTask) -> DagsterEvent:
+        worker.token, worker.step_key, worker.task = token, task.step_key, task
+        worker.heard, worker.second_try, worker.started_at = False, False, time.perf_counter()
         try:
             worker.conn.send(task)
         except (BrokenPipeError, OSError):
             pass  # the worker already died: its sentinel reports it in poll()
+        return DagsterEvent.engine_event(
+            self._context,
+            f"Launching subprocess for {task.step_key}",
+            EngineEventData.multiprocess(worker.pid, [task.step_key]),
+            step_key=task.step_key,
+        )
 
     def poll(self, timeout: float | None) -> Iterator[StepUpdate]:
         busy = [worker for worker in self._workers if worker.token is not None]
@@ -144,8 +163,12 @@ class WorkerPool(StepLauncher):
             if worker.token is None:
                 continue  # it finished its step and then exited; nothing is lost
             yield from self._drain(worker)
-            if worker.token is not None:
+            if worker.token is None:
+                continue
+            if worker.heard or worker.second_try:
                 yield self._lost(worker)
+            else:
+                yield from self._relaunch(worker)
 
     def stop(self) -> None:
         if self._stopped:
@@ -199,10 +222,11 @@ class WorkerPool(StepLauncher):
             except (EOFError, OSError):
                 return
             token, key = worker.token, worker.step_key
+            worker.heard = True
             if kind == "event":
                 yield StepUpdate(token, key, event=payload)
                 continue
-            worker.token = worker.step_key = None
+            worker.token = worker.step_key = worker.task = None
             worker.steps_run += 1
             elapsed = (time.perf_counter() - worker.started_at) * 1000
             yield StepUpdate(
@@ -218,6 +242,18 @@ class WorkerPool(StepLauncher):
                 error=payload,
             )
 
+    def _relaunch(self, worker: _Worker) -> Iterator[StepUpdate]:
+        """The worker died before it took its task (an idle worker can die just as it is picked; its
+        exit is not always visible at once): the step never began, so a new worker runs it."""
+        token, task = worker.token, worker.task
+        self._workers.remove(worker)
+        worker.conn.close()
+        for event in self._start_worker():
+            yield StepUpdate(token, task.step_key, event=event)
+        replacement = self._workers[-1]
+        yield StepUpdate(token, task.step_key, event=self._hand_over(replacement, token, task))
+        replacement.second_try = True
+
     def _lost(self, worker: _Worker) -> StepUpdate:
         """The worker died while running a step: the step fails, and the worker leaves the pool."""
         worker.process.join(1.0)
@@ -225,7 +261,8 @@ class WorkerPool(StepLauncher):
         token, key, pid = worker.token, worker.step_key, worker.pid
         self._workers.remove(worker)
         worker.conn.close()
-        close_step_compute_log(self._context, key)
+        if worker.heard:  # otherwise the step never began, and has no compute log to close
+            close_step_compute_log(self._context, key)
         message = (
             f'The worker process (pid: {pid}) running step "{key}" {reason} before the step finished. '
             "The step failed; the rest of the run goes on in other workers."
