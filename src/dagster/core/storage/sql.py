@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from dagster.core.errors import DagsterInstanceMigrationRequired, DagsterInstanceSchemaError
+from dagster.core.storage.sqlite_checkpoint import WalCheckpointer
 
 try:
     import fcntl
@@ -46,10 +47,18 @@ _ENGINES: dict[tuple[int, str], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 # SQLite engine -> the lock serializing its write transactions across threads and processes.
 _WRITE_LOCKS: dict[Engine, WriteLock] = {}
+# SQLite engine -> the checkpointer of its WAL (see sqlite_checkpoint).
+_CHECKPOINTERS: dict[Engine, WalCheckpointer] = {}
 
 
 def write_lock_for(engine: Engine) -> WriteLock | None:
     return _WRITE_LOCKS.get(engine)
+
+
+def _note_commit(engine: Engine) -> None:
+    checkpointer = _CHECKPOINTERS.get(engine)
+    if checkpointer is not None:
+        checkpointer.note_commit()
 
 
 class WriteLock:
@@ -124,7 +133,9 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
             engine = _create_sqlite_engine(url)
             _ENGINES[key] = engine
             if engine.url.database:
-                _WRITE_LOCKS[engine] = WriteLock(os.path.abspath(engine.url.database) + ".write-lock")
+                path = os.path.abspath(engine.url.database)
+                _WRITE_LOCKS[engine] = WriteLock(path + ".write-lock")
+                _CHECKPOINTERS[engine] = WalCheckpointer(path)
         return engine
 
 
@@ -144,6 +155,7 @@ def _create_sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # a WalCheckpointer thread does it
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.close()
 
@@ -182,7 +194,7 @@ def _drain_releases() -> None:
     """Return released SqliteDatabases' connections; dispose an engine when its last user is gone,
     so that a process opening many instances one after another does not keep their files open."""
     to_close: list[Any] = []
-    to_dispose: list[tuple[Engine, WriteLock | None]] = []
+    to_dispose: list[tuple[Engine, WriteLock | None, WalCheckpointer | None]] = []
     with _ENGINES_LOCK:
         while _PENDING_RELEASES:
             pid, url, writers = _PENDING_RELEASES.pop()
@@ -200,10 +212,12 @@ def _drain_releases() -> None:
             _ENGINE_USERS.pop(key, None)
             engine = _ENGINES.pop(key, None)
             if engine is not None:
-                to_dispose.append((engine, _WRITE_LOCKS.pop(engine, None)))
+                to_dispose.append((engine, _WRITE_LOCKS.pop(engine, None), _CHECKPOINTERS.pop(engine, None)))
     for connection in to_close:
         connection.close()
-    for engine, lock in to_dispose:
+    for engine, lock, checkpointer in to_dispose:
+        if checkpointer is not None:
+            checkpointer.close()
         engine.dispose()
         if lock is not None:
             lock.close()
@@ -214,6 +228,7 @@ def _forget_engines_after_fork() -> None:
     for engine in _ENGINES.values():
         engine.dispose(close=False)
     _ENGINES.clear()
+    _CHECKPOINTERS.clear()
     _ENGINE_USERS.clear()
     _PENDING_RELEASES.clear()
 
@@ -246,7 +261,9 @@ def run_in_transaction(
                 conn.execution_options(**{WRITE_OPTION: True})
                 with write_lock_for(conn.engine) or nullcontext():
                     with conn.begin():
-                        return fn(conn)
+                        result = fn(conn)
+                    _note_commit(conn.engine)
+                    return result
         except OperationalError as exc:
             if attempt == BUSY_RETRIES or not is_busy_error(exc):
                 raise
@@ -451,6 +468,7 @@ class SqliteDatabase:
                         dbapi_connection.rollback()
                         raise
                     dbapi_connection.commit()
+                _note_commit(self.engine)
                 return
             except sqlite3.OperationalError as exc:
                 if attempt == BUSY_RETRIES or not is_busy_error(exc):

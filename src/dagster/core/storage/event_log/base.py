@@ -36,6 +36,12 @@ class EventLogStorage(ABC):
     def store_event(self, event: Any) -> None:
         """Append one EventRecord to the log of ``event.run_id``."""
 
+    def store_events(self, events: list[Any]) -> None:
+        """Append several EventRecords, in order; storages with transactions commit them together
+        (all or none), so a group costs one durable write instead of one per event."""
+        for event in events:
+            self.store_event(event)
+
     @abstractmethod
     def get_logs_for_run(self, run_id: str, cursor: int = -1) -> list[Any]:
         """The run's EventRecords after ``cursor``, in the order they were stored."""

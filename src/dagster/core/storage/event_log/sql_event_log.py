@@ -108,6 +108,12 @@ class SqlEventLogStorage(EventLogStorage):
         row = event_row(event)
         self._write(lambda conn: conn.execute(_INSERT, row), event.run_id)
 
+    def store_events(self, events: list[Any]) -> None:
+        if not events:
+            return
+        rows = [event_row(event) for event in events]
+        self._write(lambda conn: conn.execute(_INSERT, rows), events[0].run_id)
+
     def store_event_with_run_status(self, event: Any, run_storage: Any) -> None:
         """Store ``event``; for a PIPELINE_START/SUCCESS/FAILURE also update the run's status. When
         the run storage lives in the same database, both happen in one transaction."""
