@@ -7,7 +7,7 @@ and loaded from here on first use, so that defining solids does not import the s
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from dagster import check
@@ -119,31 +119,33 @@ def _input_filter(input_defs: Sequence[InputDefinition]) -> frozenset[str] | Non
 
 
 def _solid_compute(fn: Callable, solid_name: str, input_defs: list, output_defs: list) -> Callable:
-    """The ``compute_fn(context, inputs)`` generator that calls ``fn`` and normalizes what it returns."""
+    """The ``compute_fn(context, inputs)`` that calls ``fn`` and normalizes what it returns: the
+    generator ``fn`` made, or a tuple of the events its return value stands for."""
     nothing_inputs = _input_filter(input_defs)
     single_output = output_defs[0].name if len(output_defs) == 1 else None
 
-    def compute(context: Any, inputs: dict) -> Iterator[Any]:
+    def compute(context: Any, inputs: dict) -> Iterable[Any]:
         if nothing_inputs is not None:
             inputs = {k: v for k, v in inputs.items() if k not in nothing_inputs}
         result = fn(context, **inputs)
         if isinstance(result, Output):
-            yield result
-        elif inspect.isgenerator(result):
-            yield from result
-        elif isinstance(result, (Materialization, ExpectationResult)):
+            return (result,)
+        if inspect.isgenerator(result):
+            return result
+        if isinstance(result, (Materialization, ExpectationResult)):
             raise DagsterInvariantViolationError(
                 f'Solid "{solid_name}" returned a {type(result).__name__}. Materializations and expectation '
                 "results must be yielded (use `yield`), together with an Output for each output."
             )
-        elif single_output is not None:
-            yield Output(result, single_output)
-        elif result is not None:
+        if single_output is not None:
+            return (Output(result, single_output),)
+        if result is not None:
             raise DagsterInvariantViolationError(
                 f'Solid "{solid_name}" has {len(output_defs)} outputs but returned {type(result).__name__} value '
                 f"{result!r}. With zero or several outputs, yield one Output(value, name) per output instead "
                 "of returning a value."
             )
+        return ()
 
     compute.__name__ = fn.__name__
     return compute
@@ -182,10 +184,10 @@ def lambda_solid(
         nothing_inputs = _input_filter(resolved_inputs)
         output_name = resolved_output.name
 
-        def compute(_context: Any, inputs: dict) -> Iterator[Any]:
+        def compute(_context: Any, inputs: dict) -> Iterable[Any]:
             if nothing_inputs is not None:
                 inputs = {k: v for k, v in inputs.items() if k not in nothing_inputs}
-            yield Output(fn(**inputs), output_name)
+            return (Output(fn(**inputs), output_name),)
 
         compute.__name__ = fn.__name__
         return SolidDefinition(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from dagster import check
@@ -161,7 +161,7 @@ class SolidDefinition(ISolidDefinition):
     """A solid: a compute function with typed inputs and outputs, config and required resources.
 
     ``compute_fn(context, inputs)`` may yield ``Output``/``Materialization``/``ExpectationResult`` or
-    return ``None``. ``self.compute_fn`` always returns an iterator (plain functions are wrapped).
+    return ``None``. ``self.compute_fn`` always returns an iterable (plain functions are wrapped).
     """
 
     def __init__(
@@ -213,12 +213,14 @@ class SolidDefinition(ISolidDefinition):
 
 
 def _iterating(compute_fn: Callable, solid_name: str) -> Callable:
-    """Wrap a compute function that returns None or an iterable so that it always yields."""
+    """Wrap a compute function that returns None or an iterable so that it always returns an
+    iterable (``()`` for None). A tuple or list it returns is handed on as it is: the step executor
+    knows that iterating one runs no user code."""
 
-    def compute(context: Any, inputs: dict) -> Iterator[Any]:
+    def compute(context: Any, inputs: dict) -> Iterable[Any]:
         result = compute_fn(context, inputs)
         if result is None:
-            return
+            return ()
         from dagster.core.definitions.events import ExpectationResult, Materialization, Output
 
         if isinstance(result, (Output, Materialization, ExpectationResult)):
@@ -227,13 +229,13 @@ def _iterating(compute_fn: Callable, solid_name: str) -> Callable:
                 "passed to SolidDefinition must yield its results (use `yield`), or return None."
             )
         try:
-            iterator = iter(result)
+            iter(result)
         except TypeError:
             raise DagsterInvariantViolationError(
                 f'Compute function of solid "{solid_name}" returned {result!r}. A compute_fn passed to '
                 "SolidDefinition must yield Output, Materialization or ExpectationResult values, or return None."
             ) from None
-        yield from iterator
+        return result
 
     compute.__name__ = getattr(compute_fn, "__name__", "compute")
     return compute

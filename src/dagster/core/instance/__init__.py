@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -95,6 +96,8 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         self._telemetry_settings = check.opt_dict_param(telemetry_settings, "telemetry_settings")
         self._ref = check.opt_inst_param(ref, "ref", InstanceRef)
         self._subscribers: defaultdict[str, list[Callable]] = defaultdict(list)
+        # Per thread: the events held by hold_events() until release_events(), or no attribute.
+        self._held = threading.local()
         self._stored_snapshot_ids: set[str] = set()
 
     # ----------------------------------------------------------------------------------- creation
@@ -401,8 +404,15 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
     def handle_new_event(self, event: EventRecord) -> None:
         """Store ``event``; a PIPELINE_START/SUCCESS/FAILURE event also moves the run's status (in
         the same transaction when the storages share a database). On a persistent instance,
-        PIPELINE_START first tags the run with this process's identity (see ``run_liveness``)."""
+        PIPELINE_START first tags the run with this process's identity (see ``run_liveness``).
+
+        While this thread holds events (:meth:`hold_events`), the event is kept until
+        :meth:`release_events` instead."""
         dagster_event = event.dagster_event
+        held = getattr(self._held, "events", None)
+        if held is not None:
+            held.append(event)
+            return
         if dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES:
             if (
                 dagster_event.event_type_value == "PIPELINE_START"
@@ -416,6 +426,32 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         if listeners:
             for listener in listeners:
                 listener(event)
+
+    def hold_events(self) -> None:
+        """Keep the events this thread hands to :meth:`handle_new_event` in memory until
+        :meth:`release_events` stores them together, in one write.
+
+        The step executor holds the events of each stretch of framework code in a step (between two
+        calls into the compute function, and up to the step's end) and releases them before the
+        compute function runs and when the step ends: every event is stored before user code runs
+        and before the step's events are yielded, at the cost of one write per stretch instead of
+        one per event. A run's PIPELINE_* events are never emitted while events are held.
+        """
+        if getattr(self._held, "events", None) is None:
+            self._held.events = []
+
+    def release_events(self) -> bool:
+        """Store the events held by this thread (one write) and stop holding; True if there were any."""
+        events = getattr(self._held, "events", None)
+        self._held.events = None
+        if not events:
+            return False
+        self._event_storage.store_events(events)
+        if self._subscribers:
+            for event in events:
+                for listener in self._subscribers.get(event.run_id, ()):
+                    listener(event)
+        return True
 
     def _tag_run_process(self, run_id: str) -> None:
         try:

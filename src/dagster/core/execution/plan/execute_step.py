@@ -49,13 +49,41 @@ from dagster.core.execution.retries import Retries
 from dagster.core.storage.intermediates_manager import ObjectStoreOperation
 from dagster.utils.error import serializable_error_info_from_exc_info
 
+# Yielded up to dagster_event_sequence_for_step when the events held so far are stored and user
+# code is about to run; never leaves this module.
+_EVENTS_STORED = object()
+
 
 def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iterator[DagsterEvent]:
     """The events of one attempt of a step, ending with SUCCESS, FAILURE or UP_FOR_RETRY.
 
     With ``raise_on_error`` the error is re-raised after its STEP_FAILURE event: the user's own
     exception for errors in user code, ``Failure`` as raised, other ``DagsterError``s as they are.
+
+    The events of each stretch of framework code are stored together (see
+    ``DagsterInstance.hold_events``): before the compute function runs, whenever the step goes back
+    into it, and when the step ends. An event is yielded once it is stored.
     """
+    instance = step_context.instance
+    pending: list[DagsterEvent] = []
+    instance.hold_events()
+    try:
+        for item in _attempt_events(step_context, retries):
+            if item is _EVENTS_STORED:
+                yield from pending
+                pending.clear()
+            else:
+                pending.append(item)
+    except BaseException as exc:
+        instance.release_events()
+        if not isinstance(exc, GeneratorExit):
+            yield from pending
+        raise
+    instance.release_events()
+    yield from pending
+
+
+def _attempt_events(step_context: Any, retries: Retries) -> Iterator[Any]:
     step = step_context.step
     try:
         yield from _core_event_sequence_for_step(step_context, retries.get_attempt_count(step.key))
@@ -133,7 +161,7 @@ def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iter
             raise
 
 
-def _core_event_sequence_for_step(step_context: Any, previous_attempts: int) -> Iterator[DagsterEvent]:
+def _core_event_sequence_for_step(step_context: Any, previous_attempts: int) -> Iterator[Any]:
     step = step_context.step
     start = time.perf_counter()
     if previous_attempts:
@@ -156,7 +184,9 @@ def _core_event_sequence_for_step(step_context: Any, previous_attempts: int) -> 
     seen_outputs: set[str] = set()
     compute_context = SolidExecutionContext(step_context.for_compute())
     for user_event in _user_event_sequence(step_context, compute_context, inputs):
-        if isinstance(user_event, Output):
+        if user_event is _EVENTS_STORED:
+            yield user_event
+        elif isinstance(user_event, Output):
             name = user_event.output_name
             if name in seen_outputs:
                 raise DagsterInvariantViolationError(
@@ -207,6 +237,7 @@ def _user_event_sequence(step_context: Any, compute_context: SolidExecutionConte
             f'definition "{solid_def.name}"): {type(exc).__name__}: {exc}'
         )
 
+    instance = step_context.instance
     with user_code_error_boundary(
         DagsterExecutionStepExecutionError,
         message,
@@ -215,9 +246,30 @@ def _user_event_sequence(step_context: Any, compute_context: SolidExecutionConte
         solid_name=step.solid_handle_str,
         solid_def_name=solid_def.name,
     ):
-        events = solid_def.compute_fn(compute_context, inputs)
-        if events is not None:
+        # Whatever user code logs goes to storage at once; the framework's own events in between
+        # are held and stored together before user code runs again.
+        instance.release_events()
+        yield _EVENTS_STORED
+        try:
+            events = solid_def.compute_fn(compute_context, inputs)
+        finally:
+            instance.hold_events()
+        if events is None:
+            return
+        if type(events) in (tuple, list):  # iterating these runs no user code
             yield from events
+            return
+        iterator = iter(events)
+        while True:
+            instance.release_events()
+            yield _EVENTS_STORED
+            try:
+                event = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                instance.hold_events()
+            yield event
 
 
 def _load_input(step_context: Any, step_input: Any):

@@ -118,21 +118,15 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
             yield conn
 
     def store_event(self, event: Any) -> None:
-        # The hot path: one prepared DBAPI statement in its own transaction (same row as event_row).
+        self.store_events([event])
+
+    def store_events(self, events: list[Any]) -> None:
+        # The hot path: one prepared DBAPI statement per event, in one transaction (rows as event_row).
+        if not events:
+            return
         if not self._layout_checked:
             self._check_layout()
-        row = event_row(event)
-        self._db.execute_write(
-            _INSERT_SQL,
-            (
-                row["run_id"],
-                row["event"],
-                row["dagster_event_type"],
-                f"{row['timestamp']:%Y-%m-%d %H:%M:%S.%f}",
-                row["step_key"],
-                row["asset_key"],
-            ),
-        )
+        self._db.execute_write(_INSERT_SQL, [_insert_params(event) for event in events])
 
     def upgrade(self, print_fn: Callable[[str], Any] | None = None) -> None:
         """Bring ``events.db`` to our head revision and import any 0.7 per-run files (idempotent).
@@ -150,3 +144,15 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
             self._base_dir, lambda fn: run_in_transaction(self._db.raw_connect, fn, write=True), report
         )
         self._layout_checked = False
+
+
+def _insert_params(event: Any) -> tuple:
+    row = event_row(event)
+    return (
+        row["run_id"],
+        row["event"],
+        row["dagster_event_type"],
+        f"{row['timestamp']:%Y-%m-%d %H:%M:%S.%f}",
+        row["step_key"],
+        row["asset_key"],
+    )
