@@ -8,8 +8,9 @@
   a new database gets the tables and the head revision stamp, an old one raises
   ``DagsterInstanceMigrationRequired`` until :meth:`PostgresDatabase.upgrade`. Schema changes take
   an advisory lock, so that processes starting together do not race to create the same tables.
-- :meth:`PostgresDatabase.execute_write` runs one statement in autocommit mode on a connection
-  kept per thread: one round trip per event instead of BEGIN, INSERT and COMMIT.
+- :meth:`PostgresDatabase.execute_write` runs a write on a psycopg connection kept per thread; a
+  write of one statement goes in autocommit mode: one round trip per group of events instead of
+  a pool checkout with its ping, then BEGIN, INSERT and COMMIT.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -96,6 +97,15 @@ def _forget_engines_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_engines_after_fork)
+
+
+def _run(connection: Any, statements: list[tuple[str, Sequence[Any]]]) -> None:
+    if len(statements) == 1:
+        connection.execute(*statements[0])
+        return
+    with connection.transaction():
+        for sql, params in statements:
+            connection.execute(sql, params)
 
 
 class PostgresDatabase:
@@ -191,12 +201,14 @@ class PostgresDatabase:
         self._writers.add(connection)
         return connection
 
-    def execute_write(self, sql: str, params: tuple) -> None:
-        """Run one statement (psycopg ``%s`` placeholders) in its own committed transaction.
+    def execute_write(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
+        """Run ``(sql, params)`` statements (psycopg ``%s`` placeholders) in one committed
+        transaction: a single statement is sent alone in autocommit mode (one round trip), several
+        go between BEGIN and COMMIT.
 
         If the kept connection turns out to be closed by the server (restart, terminated backend),
-        the statement is sent again once on a new connection: a server that dropped the
-        connection did not run it.
+        the statements are sent again once on a new connection: a server that dropped the
+        connection did not commit them.
         """
         import psycopg
 
@@ -204,11 +216,11 @@ class PostgresDatabase:
             self.ensure_schema()
         connection = self._writer()
         try:
-            connection.execute(sql, params)
+            _run(connection, statements)
         except psycopg.OperationalError:
             if not connection.closed:
                 raise
-            self._writer(fresh=True).execute(sql, params)
+            _run(self._writer(fresh=True), statements)
 
     # -- migrations --------------------------------------------------------------------------
 

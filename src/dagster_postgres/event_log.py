@@ -1,13 +1,16 @@
 """``PostgresEventLogStorage``: the events of every run in one ``event_logs`` table.
 
 The SQL is :class:`~dagster.core.storage.event_log.sql_event_log.SqlEventLogStorage`'s (the same
-as SQLite's); this class adds the connection, a one-round-trip ``store_event``, and watching
+as SQLite's); this class adds the connection, one-round-trip ``store_event`` and ``store_events``
+(a group of events is one INSERT of all its rows: one statement, so one transaction and one WAL
+flush with the server's default ``synchronous_commit = on``), and watching
 through LISTEN/NOTIFY (``notify.py``): a trigger notifies channel ``run_events`` with the run id
 of every inserted event, so any process or machine sees new events as they commit.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -19,11 +22,19 @@ from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, eve
 from dagster_postgres.notify import CHANNEL, notifier
 from dagster_postgres.storage_base import PostgresStorage
 
-# SqlEventLogStorageTable.insert() for psycopg, sent as one autocommit statement.
-_INSERT_SQL = (
-    "INSERT INTO event_logs (run_id, event, dagster_event_type, timestamp, step_key, asset_key) "
-    "VALUES (%s, %s, %s, %s, %s, %s)"
-)
+_COLUMNS = ("run_id", "event", "dagster_event_type", "timestamp", "step_key", "asset_key")
+# PostgreSQL takes at most 65535 parameters in one statement.
+MAX_ROWS_PER_INSERT = 65535 // len(_COLUMNS)
+
+
+@functools.lru_cache(maxsize=64)
+def insert_sql(row_count: int) -> str:
+    """An INSERT of ``row_count`` events (psycopg ``%s`` placeholders, row after row). PostgreSQL
+    numbers the rows of a VALUES list in the order written, so ids follow the events' order. Each
+    size has its own text; psycopg prepares a text on the server once it has been sent 5 times."""
+    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return f"INSERT INTO event_logs ({', '.join(_COLUMNS)}) VALUES " + ", ".join([row] * row_count)
+
 
 NOTIFY_TRIGGER = "event_logs_notify"
 _NOTIFY_FUNCTION_SQL = f"""
@@ -62,18 +73,22 @@ class PostgresEventLogStorage(PostgresStorage, SqlEventLogStorage):
     schema_hook = staticmethod(install_notify_trigger)
 
     def store_event(self, event: Any) -> None:
-        row = event_row(event)
-        self._db.execute_write(
-            _INSERT_SQL,
-            (
-                row["run_id"],
-                row["event"],
-                row["dagster_event_type"],
-                row["timestamp"],
-                row["step_key"],
-                row["asset_key"],
-            ),
-        )
+        self.store_events([event])
+
+    def store_events(self, events: list[Any]) -> None:
+        """Store ``events`` in order, all or none: one INSERT statement, so one round trip and one
+        commit (groups beyond ``MAX_ROWS_PER_INSERT`` take several INSERTs in one transaction).
+        Watchers are notified when the group commits and read its rows in order."""
+        statements = []
+        for start in range(0, len(events), MAX_ROWS_PER_INSERT):
+            chunk = events[start : start + MAX_ROWS_PER_INSERT]
+            params = []
+            for event in chunk:
+                row = event_row(event)
+                params.extend(row[column] for column in _COLUMNS)
+            statements.append((insert_sql(len(chunk)), params))
+        if statements:
+            self._db.execute_write(statements)
 
     def watch(self, run_id: str, start_cursor: int, callback: EventCallback) -> None:
         check.str_param(run_id, "run_id")

@@ -80,19 +80,23 @@ def test_eight_processes_write_at_once(clean_pg_url):
 WATCHED_EVENTS = 20
 
 
-def _emit(url: str, run_id: str, go, stored_at) -> None:
+def _emit(url: str, run_id: str, group: int, go, stored_at) -> None:
     events = PostgresEventLogStorage(url)
     events.store_event(log_record("warm-up", "connect first", time.time()))
     go.wait()
-    for seq in range(WATCHED_EVENTS):
-        events.store_event(log_record(run_id, str(seq), time.time()))
+    for first in range(0, WATCHED_EVENTS, group):
+        seqs = range(first, min(first + group, WATCHED_EVENTS))
+        events.store_events([log_record(run_id, str(seq), time.time()) for seq in seqs])
         # committed (and so notified) by now
-        stored_at.put((seq, time.time()))
+        stored = time.time()
+        for seq in seqs:
+            stored_at.put((seq, stored))
         time.sleep(0.02)
     events.dispose()
 
 
-def test_a_watcher_hears_another_process_within_200_ms(event_storage, clean_pg_url):
+@pytest.mark.parametrize("group", [1, 3], ids=["one event at a time", "groups of three"])
+def test_a_watcher_hears_another_process_within_200_ms(event_storage, clean_pg_url, group):
     received: list[tuple[float, object]] = []
     done = threading.Event()
 
@@ -105,7 +109,7 @@ def test_a_watcher_hears_another_process_within_200_ms(event_storage, clean_pg_u
     context = multiprocessing.get_context("spawn")
     go = context.Event()
     stored_at = context.Queue()
-    writer = context.Process(target=_emit, args=(clean_pg_url, "watched", go, stored_at))
+    writer = context.Process(target=_emit, args=(clean_pg_url, "watched", group, go, stored_at))
     writer.start()
     try:
         go.set()
@@ -115,7 +119,7 @@ def test_a_watcher_hears_another_process_within_200_ms(event_storage, clean_pg_u
         writer.join(timeout=30)
     assert writer.exitcode == 0
     assert [record.user_message for _at, record in received] == [str(seq) for seq in range(WATCHED_EVENTS)]
-    # from store_event returning in the writer to the callback running here (same machine clock)
+    # from store_events returning in the writer to the callback running here (same machine clock)
     latencies = [at - stored[int(record.user_message)] for at, record in received]
     assert max(latencies) < 0.2, latencies
     event_storage.end_watch("watched", on_event)

@@ -192,6 +192,32 @@ class TestEventLogStorage:
         time.sleep(0.3)
         assert received == records[1:4]
 
+    def test_store_events_stores_a_group_whole_and_in_order(self, storage: EventLogStorage) -> None:
+        records = one_run("r1")
+        other = log_record("r2", "another run", 1.0)
+        heard: list[tuple[Any, int]] = []
+        arrived = threading.Event()
+
+        def on_event(record: Any) -> None:
+            # What a reader finds in the log at the moment a watcher hears of each event.
+            heard.append((record, len(storage.get_logs_for_run("r1"))))
+            if len(heard) == len(records):
+                arrived.set()
+
+        storage.watch("r1", -1, on_event)
+        storage.store_events([])
+        storage.store_events(records[:4])
+        storage.store_events(records[4:7] + [other] + records[7:])
+        assert arrived.wait(2.0)
+        assert [record for record, _count in heard] == records
+        # No watcher, and so no reader after it, ever sees part of a group.
+        assert [count >= 4 for _record, count in heard[:4]] == [True] * 4
+        assert [count for _record, count in heard[4:]] == [10] * 6
+        assert storage.get_logs_for_run("r1") == records
+        assert storage.get_logs_for_run("r2") == [other]
+        assert storage.get_logs_for_run("r1", cursor=3) == records[4:]
+        storage.end_watch("r1", on_event)
+
     def test_run_status_from_events(self, storage: EventLogStorage) -> None:
         records = one_run("r1")
         assert storage.get_run_status_from_events("r1") is None

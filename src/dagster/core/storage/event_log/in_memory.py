@@ -24,6 +24,15 @@ class InMemoryEventLogStorage(EventLogStorage):
             for callback in list(self._watchers.get(event.run_id, ())):
                 callback(event)
 
+    def store_events(self, events: list[Any]) -> None:
+        # The whole group is stored before any watcher hears of it, as with the SQL storages.
+        with self._lock:
+            for event in events:
+                self._logs.setdefault(event.run_id, []).append(event)
+            for event in events:
+                for callback in list(self._watchers.get(event.run_id, ())):
+                    callback(event)
+
     def get_logs_for_run(self, run_id: str, cursor: int = -1) -> list[Any]:
         check.str_param(run_id, "run_id")
         check.int_param(cursor, "cursor")
