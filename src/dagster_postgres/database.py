@@ -99,13 +99,13 @@ def _forget_engines_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_engines_after_fork)
 
 
-def _run(connection: Any, statements: list[tuple[str, Sequence[Any]]]) -> None:
+def _run(cursor: Any, statements: list[tuple[str, Sequence[Any]]]) -> None:
     if len(statements) == 1:
-        connection.execute(*statements[0])
+        cursor.execute(*statements[0])
         return
-    with connection.transaction():
+    with cursor.connection.transaction():
         for sql, params in statements:
-            connection.execute(sql, params)
+            cursor.execute(sql, params)
 
 
 class PostgresDatabase:
@@ -185,21 +185,23 @@ class PostgresDatabase:
     # -- the fast write path -----------------------------------------------------------------
 
     def _writer(self, fresh: bool = False) -> Any:
-        """This thread's autocommit psycopg connection (a new one when ``fresh``)."""
+        """A cursor of this thread's autocommit psycopg connection (a new one when ``fresh``).
+        The cursor is kept with it: making one per statement costs about 30 µs of CPU."""
         import psycopg
 
         held = getattr(self._local, "writer", None)
         if held is not None and held[0] == os.getpid() and not fresh and not held[1].closed:
-            return held[1]
+            return held[2]
         if held is not None and held[0] == os.getpid():
             held[1].close()
         try:
             connection = psycopg.connect(libpq_url(self.url), autocommit=True, **CONNECT_ARGS)
         except psycopg.OperationalError as exc:
             raise connection_error(self.url, exc) from exc
-        self._local.writer = (os.getpid(), connection)
+        cursor = connection.cursor()
+        self._local.writer = (os.getpid(), connection, cursor)
         self._writers.add(connection)
-        return connection
+        return cursor
 
     def execute_write(self, statements: list[tuple[str, Sequence[Any]]]) -> None:
         """Run ``(sql, params)`` statements (psycopg ``%s`` placeholders) in one committed
@@ -214,11 +216,11 @@ class PostgresDatabase:
 
         if not self._checked:
             self.ensure_schema()
-        connection = self._writer()
+        cursor = self._writer()
         try:
-            _run(connection, statements)
+            _run(cursor, statements)
         except psycopg.OperationalError:
-            if not connection.closed:
+            if not cursor.connection.closed:
                 raise
             _run(self._writer(fresh=True), statements)
 
