@@ -41,13 +41,19 @@ class IntermediateStore:
             default=TypeStoragePluginRegistry(),
         )
         self.root = self.root_for_run_id(run_id)
+        self._keys: dict[tuple[str, ...], str] = {}
 
     @property
     def is_persistent(self) -> bool:
         return not isinstance(self.object_store, InMemoryObjectStore)
 
     def key_for_paths(self, paths: list[str]) -> str:
-        return self.object_store.key_for_paths([self.root, *paths])
+        # Each output's key is asked for several times (stored, checked, loaded): compute it once.
+        comps = tuple(paths)
+        key = self._keys.get(comps)
+        if key is None:
+            key = self._keys[comps] = self.object_store.key_for_paths([self.root, *comps])
+        return key
 
     def uri_for_paths(self, paths: list[str], protocol: str | None = None) -> str:
         return self.object_store.uri_for_key(self.key_for_paths(paths), protocol)
@@ -89,23 +95,33 @@ class IntermediateStore:
 
     # -- typed values (what intermediates managers call) ------------------------------------------
 
+    def has_plugin(self, dagster_type: Any) -> bool:
+        """Whether values of ``dagster_type`` go through a type storage plugin in this run."""
+        registry = self.type_storage_plugin_registry
+        return bool(len(registry)) and registry.is_registered(dagster_type)
+
     def set_value(self, obj: Any, context: Any, dagster_type: Any, paths: list[str]) -> Any:
         """Store ``obj`` through the type's storage plugin if it has one, else its serialization strategy."""
-        registry = self.type_storage_plugin_registry
-        if len(registry) and registry.is_registered(dagster_type):
-            return registry.get(dagster_type.key).set_object(self, obj, context, dagster_type, paths)
-        if len(registry):
-            registry.check_for_unsupported_composite_overrides(dagster_type)
+        plugin = self._plugin(dagster_type)
+        if plugin is not None:
+            return plugin.set_object(self, obj, context, dagster_type, paths)
         return self.set_object(obj, context, dagster_type, paths)
 
     def get_value(self, context: Any, dagster_type: Any, paths: list[str]) -> Any:
         """The ObjectStoreOperation that read the value, or what the type's storage plugin returned."""
-        registry = self.type_storage_plugin_registry
-        if len(registry) and registry.is_registered(dagster_type):
-            return registry.get(dagster_type.key).get_object(self, context, dagster_type, paths)
-        if len(registry):
-            registry.check_for_unsupported_composite_overrides(dagster_type)
+        plugin = self._plugin(dagster_type)
+        if plugin is not None:
+            return plugin.get_object(self, context, dagster_type, paths)
         return self.get_object(context, dagster_type, paths)
+
+    def _plugin(self, dagster_type: Any) -> type | None:
+        registry = self.type_storage_plugin_registry
+        if not len(registry):
+            return None
+        if registry.is_registered(dagster_type):
+            return registry.get(dagster_type.key)
+        registry.check_for_unsupported_composite_overrides(dagster_type)
+        return None
 
     # -- step outputs ---------------------------------------------------------------------------
 

@@ -141,9 +141,16 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
     ) -> ObjectStoreOperation:
         store = self.intermediate_store
         paths = _paths(step_output_handle)
-        if not store.has_object(context, paths):
+        dagster_type = _type_or_any(dagster_type)
+        # A plugin may not fail on a missing value: look first. Otherwise reading is the check.
+        if store.has_plugin(dagster_type) and not store.has_object(context, paths):
             raise _not_found(step_output_handle, store.uri_for_paths(paths))
-        result = store.get_value(context, _type_or_any(dagster_type), paths)
+        try:
+            result = store.get_value(context, dagster_type, paths)
+        except Exception:
+            if store.has_object(context, paths):
+                raise
+            raise _not_found(step_output_handle, store.uri_for_paths(paths)) from None
         if isinstance(result, ObjectStoreOperation):
             return result
         # A type storage plugin returned the value itself.

@@ -67,6 +67,23 @@ class ObjectStoreOperation(
         return inst._replace(obj=None, **kwargs)
 
 
+def _operation(
+    op: ObjectStoreOperationType, key: str, obj: Any, strategy_name: str, store_name: str
+) -> ObjectStoreOperation:
+    """An operation from fields known to be valid (skips the checks of ``ObjectStoreOperation()``)."""
+    return ObjectStoreOperation._make((op, key, None, obj, strategy_name, store_name, None))
+
+
+def _make_directory(directory: str) -> None:
+    """Make ``directory`` (and missing parents); one system call when only the last part is new."""
+    try:
+        os.mkdir(directory)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(directory, exist_ok=True)
+
+
 class ObjectStore(ABC):
     """A key/value store for serialized objects (a directory tree, a bucket, ...)."""
 
@@ -111,6 +128,8 @@ class FilesystemObjectStore(ObjectStore):
 
     def __init__(self):
         super().__init__("filesystem", sep=os.sep)
+        # Directories this store made or found; a write elsewhere makes its directory first.
+        self._known_directories: set[str] = set()
 
     def key_for_paths(self, path_comps: list[str]) -> str:
         return os.path.join(*path_comps)
@@ -119,29 +138,26 @@ class FilesystemObjectStore(ObjectStore):
         self, key: str, obj: Any, serialization_strategy: SerializationStrategy | None = None
     ) -> ObjectStoreOperation:
         strategy = serialization_strategy or DEFAULT_SERIALIZATION_STRATEGY
-        directory = os.path.dirname(key)
-        if directory:
-            os.makedirs(directory, exist_ok=True)
-        serialize_to_file(strategy, obj, key)
-        return ObjectStoreOperation(
-            ObjectStoreOperationType.SET_OBJECT,
-            key,
-            obj=obj,
-            serialization_strategy_name=strategy.name,
-            object_store_name=self.name,
-        )
+        directory = key.rpartition(os.sep)[0] if os.altsep is None else os.path.dirname(key)
+        if directory and directory not in self._known_directories:
+            _make_directory(directory)
+            self._known_directories.add(directory)
+        try:
+            serialize_to_file(strategy, obj, key)
+        except FileNotFoundError:
+            if not directory or os.path.isdir(directory):
+                raise
+            # The directory was removed since this store made it (a cleanup between steps).
+            _make_directory(directory)
+            serialize_to_file(strategy, obj, key)
+        return _operation(ObjectStoreOperationType.SET_OBJECT, key, obj, strategy.name, self.name)
 
     def get_object(
         self, key: str, serialization_strategy: SerializationStrategy | None = None
     ) -> ObjectStoreOperation:
         strategy = serialization_strategy or DEFAULT_SERIALIZATION_STRATEGY
-        return ObjectStoreOperation(
-            ObjectStoreOperationType.GET_OBJECT,
-            key,
-            obj=deserialize_from_file(strategy, key),
-            serialization_strategy_name=strategy.name,
-            object_store_name=self.name,
-        )
+        obj = deserialize_from_file(strategy, key)
+        return _operation(ObjectStoreOperationType.GET_OBJECT, key, obj, strategy.name, self.name)
 
     def has_object(self, key: str) -> bool:
         return os.path.exists(key)

@@ -5,9 +5,9 @@ A :class:`SerializationStrategy` names the file modes it needs; the default is p
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import IO, Any
@@ -79,23 +79,101 @@ class PickleSerializationStrategy(SerializationStrategy):
         return pickle.load(read_file_obj)
 
 
+_TEMP_NUMBERS = itertools.count()
+_pid = os.getpid()  # in temp names; refreshed in forked children
+
+
+def _refresh_pid() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_refresh_pid)
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _open_temp_beside(path: str) -> tuple[int, str]:
+    """Create a new, empty temp file in ``path``'s directory (open for writing, mode 0600).
+
+    The name holds the process id and a per-process counter, so live writers never pick the same
+    one; O_EXCL makes a leftover of a dead process with a recycled pid a collision to step over.
+    """
+    if os.altsep is None:
+        head, sep, name = path.rpartition(os.sep)  # much cheaper than os.path.split
+        head += sep
+    else:
+        head, name = os.path.split(path)
+        head = os.path.join(head, "")
+    while True:
+        tmp_path = f"{head}.tmp-{_pid}-{next(_TEMP_NUMBERS)}-{name}"
+        try:
+            return os.open(tmp_path, _TEMP_FLAGS, 0o600), tmp_path
+        except FileExistsError:
+            continue
+
+
+def _discard(tmp_path: str) -> None:
+    try:
+        os.unlink(tmp_path)
+    except FileNotFoundError:
+        pass
+
+
 def write_atomically(path: str, mode: str, write: Callable[[IO], None], encoding: str | None = None) -> None:
     """Call ``write(file_obj)`` on a temp file next to ``path``, then move it over ``path``: readers
     see the old file or the whole new one, never a partial write."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix="-" + os.path.basename(path))
+    fd, tmp_path = _open_temp_beside(path)
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else (encoding or "utf-8")) as file_obj:
+        with open(fd, mode, encoding=None if "b" in mode else (encoding or "utf-8")) as file_obj:
             write(file_obj)
         os.replace(tmp_path, path)
     except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
+        _discard(tmp_path)
         raise
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` as :func:`write_atomically` does, with plain system calls."""
+    fd, tmp_path = _open_temp_beside(path)
+    try:
+        try:
+            written = os.write(fd, data)
+            if written < len(data):  # a short write (the kernel caps one write at ~2 GiB)
+                view = memoryview(data)
+                while written < len(view):
+                    written += os.write(fd, view[written:])
+        finally:
+            os.close(fd)
+        os.replace(tmp_path, path)
+    except BaseException:
+        _discard(tmp_path)
+        raise
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole content of the file at ``path``."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        size = os.fstat(fd).st_size
+        first = os.read(fd, size)
+        if len(first) == size:
+            return first
+        parts = [first]
+        while chunk := os.read(fd, max(size, 1 << 16)):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def serialize_to_file(serialization_strategy: SerializationStrategy, value: Any, write_path: str) -> None:
     """Write ``value`` to ``write_path`` atomically with the strategy's write mode."""
+    if type(serialization_strategy) is PickleSerializationStrategy:
+        # The default strategy in one buffer and one write: much cheaper than a file object.
+        write_bytes_atomically(write_path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return
     check.inst_param(serialization_strategy, "serialization_strategy", SerializationStrategy)
     check.str_param(write_path, "write_path")
     write_atomically(
@@ -108,6 +186,8 @@ def serialize_to_file(serialization_strategy: SerializationStrategy, value: Any,
 
 def deserialize_from_file(serialization_strategy: SerializationStrategy, read_path: str) -> Any:
     """Read the value stored at ``read_path`` with the strategy's read mode."""
+    if type(serialization_strategy) is PickleSerializationStrategy:
+        return pickle.loads(read_bytes(read_path))
     check.inst_param(serialization_strategy, "serialization_strategy", SerializationStrategy)
     check.str_param(read_path, "read_path")
     mode = serialization_strategy.read_mode
