@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -412,3 +413,195 @@ def test_forked_child_captures_its_own_step(tmp_path):
     assert _read(manager, "child", OUT) == "child line\n"
     assert _read(manager, "parent", OUT) == "parent line\nchild line\n"  # the child mirrors into it
     assert manager.is_watch_completed("run-1", "child")
+
+
+def _open_fds() -> set[str]:
+    """What this process's open fds point at (paths, pipes, sockets)."""
+    targets = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            targets.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the fd of the listing itself, closed meanwhile
+            pass
+    return targets
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to list open fds")
+def test_one_index_fd_open_at_a_time_across_many_runs(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    before = _open_fds()
+    for number in range(300):
+        for key in ("a.compute", "b.compute"):
+            with manager.watch(_run(f"run-{number}"), key):
+                pass
+    assert _open_fds() - before == {str(tmp_path / "run-299" / "compute_logs" / "completed_keys.log")}
+    for number in (0, 150, 299):
+        index = tmp_path / f"run-{number}" / "compute_logs" / "completed_keys.log"
+        assert index.read_text() == "-a.compute\n+a.compute\n-b.compute\n+b.compute\n"
+        assert manager.is_watch_completed(f"run-{number}", "b.compute")
+    manager.dispose()
+    assert _open_fds() == before
+
+
+def test_marks_of_runs_interleaved_by_threads_land_in_their_own_index(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+
+    def steps(run_id):
+        for number in range(200):
+            with manager.watch(_run(run_id), f"s{number}"):
+                pass
+
+    threads = [threading.Thread(target=steps, args=(run_id,)) for run_id in ("run-a", "run-b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    manager.dispose()
+    expected = "".join(f"-s{number}\n+s{number}\n" for number in range(200))
+    for run_id in ("run-a", "run-b"):
+        assert (tmp_path / run_id / "compute_logs" / "completed_keys.log").read_text() == expected
+
+
+def test_forked_child_marks_through_the_inherited_index_and_leaves_the_parents_alone(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run("run-1"), "a"):  # the parent now holds run-1's index open
+        pass
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with manager.watch(_run("run-1"), "b"):
+                print("child in run-1")
+            with manager.watch(_run("run-2"), "c"):  # closes the child's copy of run-1's index
+                print("child in run-2")
+        finally:
+            os._exit(0)
+    assert os.waitpid(pid, 0)[1] == 0
+    with manager.watch(_run("run-1"), "d"):
+        print("parent again")
+    manager.dispose()
+    index = tmp_path / "run-1" / "compute_logs" / "completed_keys.log"
+    assert index.read_text() == "-a\n+a\n-b\n+b\n-d\n+d\n"
+    assert (tmp_path / "run-2" / "compute_logs" / "completed_keys.log").read_text() == "-c\n+c\n"
+    assert _read(manager, "b", OUT) == "child in run-1\n"
+    assert _read(manager, "c", OUT, run_id="run-2") == "child in run-2\n"
+    assert _read(manager, "d", OUT) == "parent again\n"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to list open fds")
+def test_programs_started_by_a_step_do_not_inherit_the_index(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    listing = textwrap.dedent(
+        """
+        import os
+        for fd in os.listdir("/proc/self/fd"):
+            if os.path.exists(f"/proc/self/fd/{fd}"):  # not the fd of the listing, closed by now
+                print(os.readlink(f"/proc/self/fd/{fd}"))
+        """
+    )
+    with manager.watch(_run(), "first"):
+        pass
+    with manager.watch(_run(), "lister"):  # the index of run-1 is open in this process meanwhile
+        subprocess.run([sys.executable, "-c", listing], check=True)
+    child_fds = _read(manager, "lister", OUT).splitlines()
+    assert str(tmp_path / "run-1" / "compute_logs" / "lister.out") in child_fds  # its stdout
+    assert not [target for target in child_fds if target.endswith("completed_keys.log")]
+
+
+def test_run_directory_deleted_under_the_manager_is_created_again(tmp_path, capfd):
+    import shutil
+
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "before"):
+        print("first")
+    shutil.rmtree(tmp_path / "run-1")
+    with manager.watch(_run(), "after"):
+        print("second")
+    manager.dispose()
+    assert capfd.readouterr().err == ""
+    assert _read(manager, "after", OUT) == "second\n"
+    assert (tmp_path / "run-1" / "compute_logs" / "completed_keys.log").read_text() == "-after\n+after\n"
+    assert manager.is_watch_completed("run-1", "after")
+    assert not manager.is_watch_completed("run-1", "before")
+
+
+def test_a_step_that_closes_sys_stdout_does_not_break_the_next_one(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "closer"):
+        print("then closed")
+        sys.stdout.close()
+    with manager.watch(_run(), "next"):
+        print("still printed")
+    assert _read(manager, "closer", OUT) == "then closed\n"
+    assert _read(manager, "next", OUT) == "still printed\n"
+
+
+def test_a_retry_mirrors_only_its_own_output(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        from dagster.core.storage.local_compute_log_manager import LocalComputeLogManager
+        from dagster.core.storage.pipeline_run import PipelineRun
+        manager = LocalComputeLogManager({str(tmp_path)!r})
+        for attempt in ("attempt 1", "attempt 2"):
+            with manager.watch(PipelineRun(pipeline_name="p", run_id="r"), "s"):
+                print(attempt)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "attempt 1\nattempt 2\n"
+    assert (tmp_path / "r" / "compute_logs" / "s.out").read_text() == "attempt 1\nattempt 2\n"
+
+
+class _RecordingManager(NoOpComputeLogManager):
+    """A manager whose hooks record the order in which ``watch`` calls them."""
+
+    def __init__(self, fail_capture: bool = False):
+        super().__init__()
+        self.calls: list[str] = []
+        self.fail_capture = fail_capture
+
+    def enabled(self, pipeline_run, step_key):
+        return step_key != "disabled"
+
+    def on_watch_start(self, pipeline_run, step_key):
+        self.calls.append(f"start {step_key}")
+
+    def on_watch_finish(self, pipeline_run, step_key):
+        self.calls.append(f"finish {step_key}")
+
+    @contextlib.contextmanager
+    def _watch_logs(self, pipeline_run, step_key=None):
+        if self.fail_capture:
+            raise OSError("no capture")
+        self.calls.append("capture on")
+        try:
+            yield
+        finally:
+            self.calls.append("capture off")
+
+
+def test_watch_calls_the_hooks_of_a_manager_in_order():
+    manager = _RecordingManager()
+    with manager.watch(_run(), "s"):
+        manager.calls.append("body")
+    with pytest.raises(ValueError, match="step failed"):
+        with manager.watch(_run(), "t"):
+            raise ValueError("step failed")
+    with manager.watch(_run(), "disabled"):
+        manager.calls.append("unwatched body")
+    assert manager.calls == [
+        "start s",
+        "capture on",
+        "body",
+        "capture off",
+        "finish s",
+        "start t",
+        "capture on",
+        "capture off",
+        "finish t",
+        "unwatched body",
+    ]
+    failing = _RecordingManager(fail_capture=True)
+    with pytest.raises(OSError, match="no capture"):
+        with failing.watch(_run(), "u"):
+            failing.calls.append("never runs")
+    assert failing.calls == ["start u", "finish u"]

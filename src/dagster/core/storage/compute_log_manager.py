@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,18 +51,10 @@ class ComputeLogFileData(NamedTuple):
 class ComputeLogManager(ABC):
     """Captures and serves the stdout/stderr of steps. ``key`` is the step key (or the pipeline name)."""
 
-    @contextmanager
-    def watch(self, pipeline_run: PipelineRun, step_key: str | None = None) -> Iterator[None]:
-        """Capture stdout/stderr written inside the block (if ``enabled``) for this run and step."""
-        if not self.enabled(pipeline_run, step_key):
-            yield
-            return
-        self.on_watch_start(pipeline_run, step_key)
-        try:
-            with self._watch_logs(pipeline_run, step_key):
-                yield
-        finally:
-            self.on_watch_finish(pipeline_run, step_key)
+    def watch(self, pipeline_run: PipelineRun, step_key: str | None = None) -> AbstractContextManager[None]:
+        """Capture stdout/stderr written inside the block (if ``enabled``) for this run and step:
+        ``on_watch_start``, then ``_watch_logs`` around the block, then ``on_watch_finish``."""
+        return _Watch(self, pipeline_run, step_key)
 
     def get_key(self, pipeline_run: PipelineRun, step_key: str | None) -> str:
         return step_key or pipeline_run.pipeline_name
@@ -122,6 +114,40 @@ class ComputeLogManager(ABC):
     def dispose(self) -> None:
         """Release background resources (threads, connections)."""
         return None
+
+
+class _Watch:
+    """The context manager ``watch`` returns (a class rather than a generator: it runs once per
+    step, and this costs a few microseconds less)."""
+
+    __slots__ = ("_manager", "_run", "_step_key", "_logs")
+
+    def __init__(self, manager: ComputeLogManager, pipeline_run: PipelineRun, step_key: str | None):
+        self._manager, self._run, self._step_key = manager, pipeline_run, step_key
+        self._logs: Any = None
+
+    def __enter__(self) -> None:
+        manager, run, step_key = self._manager, self._run, self._step_key
+        if not manager.enabled(run, step_key):
+            return
+        manager.on_watch_start(run, step_key)
+        logs = manager._watch_logs(run, step_key)
+        try:
+            logs.__enter__()
+        except BaseException:
+            manager.on_watch_finish(run, step_key)
+            raise
+        self._logs = logs
+
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> bool:
+        logs = self._logs
+        if logs is None:
+            return False
+        self._logs = None
+        try:
+            return bool(logs.__exit__(exc_type, exc, traceback))
+        finally:
+            self._manager.on_watch_finish(self._run, self._step_key)
 
 
 class ComputeLogSubscription:

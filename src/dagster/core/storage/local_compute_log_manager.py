@@ -9,34 +9,24 @@ marker file per step, which are still honoured when reading old homes: creating 
 costliest thing a step's capture does (a directory operation in the journal; on a busy disk,
 milliseconds), and this saves one create and one unlink per step.
 
-Capture is in-process, at the file-descriptor level: for the duration of the step fds 1 and 2 point
-at the two files (``dup``/``dup2``), so output of Python code, C extensions and child processes all
-lands in them; no helper process is started. Python's ``sys.stdout``/``sys.stderr``
-are flushed before and after, and replaced for the step by line-buffered streams on fds 1/2, so
-that printed lines reach the files at once (also where ``sys.stdout`` is not fd 1: under pytest's
-capture, in a notebook). The files can be read while the
-step runs (``read_logs_file`` with a byte cursor, or a subscription fed by a polling thread).
+Capture is in-process, at the file-descriptor level (``fd_capture``): for the duration of the
+step fds 1 and 2 point at the two files, so output of Python code, C extensions and child processes
+all lands in them, and is mirrored to the console. The files can be read while the step runs
+(``read_logs_file`` with a byte cursor, or a subscription fed by a polling thread).
 
-What a step writes is also copied to the original fds ("mirrored"), so the console still shows
-it, about every 50 ms while the step runs and completely when it ends. The copy is made from the
-files by one thread per process (not through a pipe), so no writer can ever block on it.
-
-fds are process-wide: captures nest within one thread (the inner one wins while it is open); a
-capture requested while another thread holds one is skipped (that output goes to the files of the
-capture already open), because restoring fds out of order would corrupt both.
+Per step, the manager's own work is two appends to the run's index through an fd kept open for the
+run (``_IndexWriter``): the directory of a run is created once and remembered.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
 import os
 import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import TYPE_CHECKING
 
 from dagster import check
 from dagster.core.storage.compute_log_manager import (
@@ -46,6 +36,7 @@ from dagster.core.storage.compute_log_manager import (
     ComputeLogManager,
     ComputeLogSubscription,
 )
+from dagster.core.storage.fd_capture import FdCapture, start_capture, stop_capture
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 
 if TYPE_CHECKING:
@@ -54,249 +45,112 @@ if TYPE_CHECKING:
 MAX_FILENAME_LENGTH = 255
 COMPLETED_INDEX = "completed_keys.log"  # per run: one "+key" / "-key" line per finished / started capture
 POLLING_INTERVAL = 0.1  # seconds between two looks at the files of subscribed keys
-MIRROR_INTERVAL = 0.05  # seconds between two copies of a running step's output to the console
-MIRROR_IDLE_EXIT = 5.0  # seconds without any capture after which the mirror thread ends
+_REMEMBERED_RUNS = 256  # run directories known to exist, per manager (then forgotten all at once)
 _EXTENSIONS = {ComputeIOType.STDOUT: "out", ComputeIOType.STDERR: "err"}
-_MIRROR_CHUNK = 1 << 20
 
 
-class _CaptureOwner:
-    lock = threading.Lock()
-    thread: int | None = None
-    depth = 0
+class _IndexWriter:
+    """Appends lines to the completion index of one run at a time, through an fd kept open until a
+    line goes to another run's index (or ``forget``/``close``): a step costs two writes, not two
+    open/write/close. Each line is one ``write`` with O_APPEND, so lines from several threads or
+    processes (a forked child shares the fd) never interleave. The fd is not inherited by programs
+    a step starts (``os.open`` makes it close-on-exec)."""
 
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._path: str | None = None
+        self._fd: int | None = None
+        _INDEX_WRITERS.add(self)
 
-def _claim() -> bool:
-    me = threading.get_ident()
-    with _CaptureOwner.lock:
-        if _CaptureOwner.thread not in (None, me):
-            return False
-        _CaptureOwner.thread = me
-        _CaptureOwner.depth += 1
-        return True
-
-
-def _release() -> None:
-    with _CaptureOwner.lock:
-        _CaptureOwner.depth -= 1
-        if _CaptureOwner.depth == 0:
-            _CaptureOwner.thread = None
-
-
-class _CStdio:
-    """``fflush(NULL)`` of the C library, so output buffered by C code lands on the right side of a
-    redirection (looked up on first use; None where there is no C library to ask)."""
-
-    fflush: Any = False
-
-    @classmethod
-    def flush_all(cls) -> None:
-        if cls.fflush is False:
-            try:
-                import ctypes
-
-                cls.fflush = ctypes.CDLL(None).fflush
-            except (OSError, AttributeError):
-                cls.fflush = None
-        if cls.fflush is not None:
-            cls.fflush(None)
-
-
-def _flush(stream: object) -> None:
-    flush = getattr(stream, "flush", None)
-    if flush is not None:
+    def append(self, path: str, line: bytes) -> None:
+        lock = self.lock
+        lock.acquire()  # (cheaper than ``with``, twice a step)
         try:
-            flush()
-        except (OSError, ValueError):
-            pass
+            if path != self._path or self._fd is None:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                self._close()
+                self._path, self._fd = path, fd
+            os.write(self._fd, line)
+        finally:
+            lock.release()
+
+    def forget(self, path: str) -> None:
+        """Close the fd if it is ``path``'s (which was deleted: the next line creates it anew)."""
+        with self.lock:
+            if path == self._path:
+                self._close()
+
+    def close(self) -> None:
+        with self.lock:
+            self._close()
+
+    def _close(self) -> None:
+        fd, self._path, self._fd = self._fd, None, None
+        if fd is not None:
+            os.close(fd)
 
 
-def _stream_for_fd(fd: int, like: object) -> io.TextIOWrapper:
-    return io.TextIOWrapper(
-        io.FileIO(fd, "w", closefd=False),
-        encoding=getattr(like, "encoding", None) or "utf-8",
-        errors="backslashreplace",
-        line_buffering=True,
-        write_through=True,
-    )
-
-
-def _dup_or_none(fd: int) -> int | None:
-    try:
-        return os.dup(fd)
-    except OSError:
-        return None
-
-
-def _restore(saved: int | None, fd: int) -> None:
-    if saved is None:
-        os.close(fd)
-    else:
-        os.dup2(saved, fd)
-        os.close(saved)
-
-
-def _mirror(path_fd: int, start: int, target_fd: int | None) -> int:
-    """Copy the bytes of the file open at ``path_fd`` from ``start`` to its end to ``target_fd``;
-    returns the offset reached. A console that cannot be written to is given up on."""
-    offset = start
-    while True:
-        chunk = os.pread(path_fd, _MIRROR_CHUNK, offset)
-        if not chunk:
-            return offset
-        offset += len(chunk)
-        view = memoryview(chunk)
-        while view and target_fd is not None:
-            try:
-                written = os.write(target_fd, view)
-            except OSError:
-                return offset
-            view = view[written:]
-
-
-class _LiveMirror:
-    """One daemon thread per process that copies what open captures append to their files to the
-    console they replaced, every ``MIRROR_INTERVAL`` seconds: output (a ``breakpoint()`` prompt,
-    progress lines) shows while the step runs. Writers only ever write to regular files, so a slow
-    console or a GIL held by C code delays the copy but can never block the step."""
-
-    condition = threading.Condition()
-    captures: list[_FdCapture] = []
-    thread: threading.Thread | None = None
-
-    @classmethod
-    def add(cls, capture: _FdCapture) -> None:
-        with cls.condition:
-            cls.captures.append(capture)
-            if cls.thread is None:
-                cls.thread = threading.Thread(target=cls._run, name="dagster-compute-log-mirror", daemon=True)
-                cls.thread.start()
-
-    @classmethod
-    def remove(cls, capture: _FdCapture) -> None:
-        """Stop copying ``capture`` (waits for a copy in progress to finish)."""
-        with cls.condition:
-            cls.captures.remove(capture)
-
-    @classmethod
-    def forget_after_fork(cls) -> None:
-        """In a forked child, the parent's mirror thread and its captures do not exist."""
-        cls.condition = threading.Condition()
-        cls.captures = []
-        cls.thread = None
-
-    @classmethod
-    def _run(cls) -> None:
-        """Copy every interval while captures are open; exit after a while without any (steps
-        starting do not need to wake the thread: that would cost a thread switch per step)."""
-        last_busy = time.monotonic()
-        with cls.condition:
-            while True:
-                cls.condition.wait(MIRROR_INTERVAL)
-                if cls.captures:
-                    last_busy = time.monotonic()
-                    for capture in cls.captures:
-                        capture.copy_to_console()
-                elif time.monotonic() - last_busy > MIRROR_IDLE_EXIT:
-                    cls.thread = None
-                    return
+_INDEX_WRITERS: weakref.WeakSet[_IndexWriter] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
-    """Locks held by other threads of the parent at the fork would never be released in the child."""
-    _CaptureOwner.lock = threading.Lock()
-    _LiveMirror.forget_after_fork()
+    """A lock held by another thread of the parent at the fork would never be released in the child."""
+    for writer in _INDEX_WRITERS:
+        writer.lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
-_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_APPEND
 
+class _StepLogs:
+    """What ``_watch_logs`` returns: the step's capture while the block runs."""
 
-class _FdCapture:
-    """fds 1/2 (and ``sys.stdout``/``sys.stderr``) pointed at two files until ``stop()``.
+    __slots__ = ("_manager", "_run_id", "_key", "_capture")
 
-    The files are opened first: if that fails, nothing has been changed."""
+    def __init__(self, manager: LocalComputeLogManager, run_id: str, key: str):
+        self._manager, self._run_id, self._key = manager, run_id, key
+        self._capture: FdCapture | None = None
 
-    def __init__(self, out_path: str, err_path: str, mirror: bool):
-        self._mirror = mirror
-        self._out_fd = os.open(out_path, _OPEN_FLAGS, 0o644)
-        try:
-            self._err_fd = os.open(err_path, _OPEN_FLAGS, 0o644)
-        except OSError:
-            os.close(self._out_fd)
-            raise
-        self._out_mirrored = os.fstat(self._out_fd).st_size
-        self._err_mirrored = os.fstat(self._err_fd).st_size
-        self._old_streams = sys.stdout, sys.stderr
-        _flush(sys.stdout)
-        _flush(sys.stderr)
-        _CStdio.flush_all()
-        self._saved_out, self._saved_err = _dup_or_none(1), _dup_or_none(2)
-        os.dup2(self._out_fd, 1)
-        os.dup2(self._err_fd, 2)
-        # Line-buffered stand-ins on fds 1/2: prints reach the files at once (readable while the
-        # step runs, in order with raw fd writes), even where sys.stdout is not fd 1 (pytest, notebooks).
-        self._new_streams = _stream_for_fd(1, sys.stdout), _stream_for_fd(2, sys.stderr)
-        sys.stdout, sys.stderr = self._new_streams
-        if mirror:
-            _LiveMirror.add(self)
+    def __enter__(self) -> None:
+        self._capture = self._manager._open_capture(self._run_id, self._key)
 
-    def copy_to_console(self) -> None:
-        """Mirror what was appended to the files since the last copy (called with the mirror's lock)."""
-        self._out_mirrored = _mirror(self._out_fd, self._out_mirrored, self._saved_out)
-        self._err_mirrored = _mirror(self._err_fd, self._err_mirrored, self._saved_err)
-
-    def stop(self) -> None:
-        """Flush everything into the files, mirror the rest, and restore fds and streams."""
-        _flush(sys.stdout)
-        _flush(sys.stderr)
-        _CStdio.flush_all()
-        sys.stdout, sys.stderr = self._old_streams
-        for stream in self._new_streams:
-            stream.detach()
-        try:
-            if self._mirror:
-                _LiveMirror.remove(self)
-                self.copy_to_console()
-        finally:
-            _restore(self._saved_out, 1)
-            _restore(self._saved_err, 2)
-            os.close(self._out_fd)
-            os.close(self._err_fd)
-
-
-def start_capture(out_path: str, err_path: str, mirror: bool = True) -> _FdCapture | None:
-    """Send fds 1 and 2 to ``out_path`` and ``err_path`` (appending) until ``stop()``.
-
-    Returns None (and captures nothing) when another thread's capture is open; raises OSError,
-    changing nothing, when a file cannot be opened."""
-    if not _claim():
-        return None
-    try:
-        return _FdCapture(out_path, err_path, mirror)
-    except BaseException:
-        _release()
-        raise
-
-
-def stop_capture(capture: _FdCapture | None) -> None:
-    if capture is not None:
-        try:
-            capture.stop()
-        finally:
-            _release()
-
-
-@contextmanager
-def capture_output(out_path: str, err_path: str, mirror: bool = True) -> Iterator[bool]:
-    """``start_capture`` … ``stop_capture`` around a block; yields whether output is captured."""
-    capture = start_capture(out_path, err_path, mirror)
-    try:
-        yield capture is not None
-    finally:
+    def __exit__(self, *exc_info: object) -> None:
+        capture, self._capture = self._capture, None
         stop_capture(capture)
+
+
+class _StepWatch(_StepLogs):
+    """What ``watch`` returns: the base class's sequence (``on_watch_start``, the capture,
+    ``on_watch_finish``) in one object, without its indirections: the engine runs it per step."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        manager, run_id, key = self._manager, self._run_id, self._key
+        manager._begin(run_id, key)
+        self._capture = manager._open_capture(run_id, key)
+
+    def __exit__(self, *exc_info: object) -> None:
+        capture, self._capture = self._capture, None
+        try:
+            stop_capture(capture)
+        finally:
+            self._manager._end(self._run_id, self._key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_name(key: str) -> str:
+    """The name of a key's files (without extension): the key itself, or its md5 hex digest where
+    it is too long for a file name or not a plain name (a pipeline name may be anything)."""
+    if (
+        len(key) + len(".complete") > MAX_FILENAME_LENGTH
+        or os.sep in key
+        or "\n" in key
+        or key.startswith(".")
+    ):
+        return hashlib.md5(key.encode("utf-8")).hexdigest()
+    return key
 
 
 def _warn_not_captured(key: str, run_id: str, exc: OSError) -> None:
@@ -346,7 +200,8 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._base_dir = check.str_param(base_dir, "base_dir")
         self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
-        self._known_dirs: set[str] = set()
+        self._run_prefixes: dict[str, str] = {}  # run id -> "<its directory>/", once created
+        self._index = _IndexWriter()
         self._subscriptions: dict[tuple[str, str], list[ComputeLogSubscription]] = {}
         self._subscriptions_lock = threading.Lock()
         self._poller: threading.Thread | None = None
@@ -371,85 +226,92 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def _run_directory(self, run_id: str) -> str:
         return os.path.join(self._base_dir, run_id, "compute_logs")
 
-    @staticmethod
-    def _file_name(key: str) -> str:
-        if (
-            len(key) + len(".complete") > MAX_FILENAME_LENGTH
-            or os.sep in key
-            or "\n" in key
-            or key.startswith(".")
-        ):
-            # too long for a file name, or not a plain name (a pipeline name may be anything)
-            return hashlib.md5(key.encode("utf-8")).hexdigest()
-        return key
+    def _run_prefix(self, run_id: str) -> str:
+        """``<run directory>/``, created on first use for each run (remembered: a step's capture
+        must not cost a directory lookup)."""
+        prefix = self._run_prefixes.get(run_id)
+        if prefix is None:
+            directory = self._run_directory(run_id)
+            os.makedirs(directory, exist_ok=True)
+            if len(self._run_prefixes) >= _REMEMBERED_RUNS:
+                self._run_prefixes.clear()
+            prefix = self._run_prefixes[run_id] = directory + os.sep
+        return prefix
+
+    def _forget_run(self, run_id: str) -> None:
+        """The run's directory has vanished (deleted under us): create it again on next use."""
+        prefix = self._run_prefixes.pop(run_id, None)
+        if prefix is not None:
+            self._index.forget(prefix + COMPLETED_INDEX)
 
     def get_local_path(self, run_id: str, key: str, io_type: ComputeIOType) -> str:
-        return os.path.join(self._run_directory(run_id), f"{self._file_name(key)}.{_EXTENSIONS[io_type]}")
-
-    def _mark(self, run_id: str, key: str, sign: str) -> None:
-        """Append ``+name`` (complete) or ``-name`` (running again) to the run's completion index."""
-        fd = os.open(
-            os.path.join(self._run_directory(run_id), COMPLETED_INDEX),
-            os.O_WRONLY | os.O_CREAT | os.O_APPEND,
-            0o644,
-        )
-        try:
-            os.write(fd, f"{sign}{self._file_name(key)}\n".encode())
-        finally:
-            os.close(fd)
+        return os.path.join(self._run_directory(run_id), f"{_file_name(key)}.{_EXTENSIONS[io_type]}")
 
     def download_url(self, run_id: str, key: str, io_type: ComputeIOType) -> str:
         return f"/download/{run_id}/{key}/{io_type.value}"
 
     # ------------------------------------------------------------------------------------ capture
 
-    @contextmanager
-    def _watch_logs(self, pipeline_run: PipelineRun, step_key: str | None = None) -> Iterator[None]:
-        key = self.get_key(pipeline_run, step_key)
-        run_id = pipeline_run.run_id
-        try:
-            capture = start_capture(
-                self.get_local_path(run_id, key, ComputeIOType.STDOUT),
-                self.get_local_path(run_id, key, ComputeIOType.STDERR),
-            )
-        except OSError as exc:  # a full disk or a broken directory must not fail the step itself
-            _warn_not_captured(key, run_id, exc)
-            capture = None
-        try:
-            yield
-        finally:
-            stop_capture(capture)
+    def watch(self, pipeline_run: PipelineRun, step_key: str | None = None) -> _StepWatch:
+        return _StepWatch(self, pipeline_run.run_id, self.get_key(pipeline_run, step_key))
+
+    def _watch_logs(self, pipeline_run: PipelineRun, step_key: str | None = None) -> _StepLogs:
+        return _StepLogs(self, pipeline_run.run_id, self.get_key(pipeline_run, step_key))
 
     def on_watch_start(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
-        directory = self._run_directory(pipeline_run.run_id)
-        try:
-            if directory not in self._known_dirs:
-                os.makedirs(directory, exist_ok=True)
-                self._known_dirs.add(directory)
-            # not complete (any more: this may be a retry of a step whose logs were complete)
-            self._mark(pipeline_run.run_id, self.get_key(pipeline_run, step_key), "-")
-        except OSError:  # reported by _watch_logs, which fails to open the files in there too
-            pass
+        self._begin(pipeline_run.run_id, self.get_key(pipeline_run, step_key))
 
     def on_watch_finish(self, pipeline_run: PipelineRun, step_key: str | None) -> None:
-        key = self.get_key(pipeline_run, step_key)
+        self._end(pipeline_run.run_id, self.get_key(pipeline_run, step_key))
+
+    def _begin(self, run_id: str, key: str) -> None:
+        """Create the run's directory (once), and mark the key not complete (any more: this may be a
+        retry of a step whose logs were complete)."""
         try:
-            self._mark(pipeline_run.run_id, key, "+")
+            prefix = self._run_prefixes.get(run_id) or self._run_prefix(run_id)
+            self._index.append(prefix + COMPLETED_INDEX, f"-{_file_name(key)}\n".encode())
+        except OSError:  # reported by _open_capture, which fails to open the files in there too
+            pass
+
+    def _open_capture(self, run_id: str, key: str) -> FdCapture | None:
+        """Capture into the key's files; None (with a warning) if they cannot be opened."""
+        prefix = self._run_prefixes.get(run_id)
+        try:
+            base = (prefix or self._run_directory(run_id) + os.sep) + _file_name(key)
+            try:
+                return start_capture(base + ".out", base + ".err")
+            except FileNotFoundError:
+                if prefix is None:
+                    raise
+                self._forget_run(run_id)  # deleted since it was created: once more from the start
+                self._begin(run_id, key)
+                return start_capture(base + ".out", base + ".err")
+        except OSError as exc:  # a full disk or a broken directory must not fail the step itself
+            _warn_not_captured(key, run_id, exc)
+            return None
+
+    def _end(self, run_id: str, key: str) -> None:
+        """Mark the key complete, and complete its subscriptions."""
+        prefix = self._run_prefixes.get(run_id) or self._run_directory(run_id) + os.sep
+        try:
+            self._index.append(prefix + COMPLETED_INDEX, f"+{_file_name(key)}\n".encode())
         except OSError as exc:
             print(
-                f'dagster: cannot mark the compute log of "{key}" in run {pipeline_run.run_id} complete '
+                f'dagster: cannot mark the compute log of "{key}" in run {run_id} complete '
                 f"({exc.strerror or exc}: {exc.filename}).",
                 file=sys.stderr,
             )
+        if not self._subscriptions:  # a subscriber arriving now sees the mark just written
+            return
         with self._subscriptions_lock:
-            subscriptions = list(self._subscriptions.get((pipeline_run.run_id, key), ()))
+            subscriptions = list(self._subscriptions.get((run_id, key), ()))
         for subscription in subscriptions:
             _deliver(subscription, completed=True)
 
     def is_watch_completed(self, run_id: str, key: str) -> bool:
         """The last mark of ``key`` in the run's completion index; else (logs written by Dagster
         0.7) whether its ``<key>.complete`` marker file exists."""
-        name = self._file_name(key)
+        name = _file_name(key)
         try:
             with open(os.path.join(self._run_directory(run_id), COMPLETED_INDEX), encoding="utf-8") as index:
                 marks = index.read().splitlines()
@@ -530,6 +392,7 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
 
     def dispose(self) -> None:
         self._disposed.set()
+        self._index.close()
         poller = self._poller
         if poller is not None and poller is not threading.current_thread():
             poller.join(timeout=5)

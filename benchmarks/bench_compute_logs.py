@@ -1,0 +1,80 @@
+"""Compute log capture per step: ``with manager.watch(run, key): pass`` on a LocalComputeLogManager.
+
+"new key" is what a pipeline pays per step: the step's two files are created. "same key" (a retry:
+the files exist) is the capture's own cost without the file system's creates, and "create two
+files" measures those creates alone, in the same kind of directory: the floor a new key cannot go
+under on this disk. Each figure is the best of several batches (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+import time
+
+from benchmarks import Row
+from dagster.core.storage.local_compute_log_manager import LocalComputeLogManager
+from dagster.core.storage.pipeline_run import PipelineRun
+
+BATCHES, PER_BATCH = 15, 200
+TARGET_US = 50.0
+
+
+def _best_us(batch) -> float:
+    """The best per-call time of ``BATCHES`` calls of ``batch(number)``, each doing PER_BATCH calls."""
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for number in range(BATCHES):
+            started = time.perf_counter()
+            batch(number)
+            best = min(best, time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best / PER_BATCH * 1e6
+
+
+def run() -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory() as base_dir:
+        manager = LocalComputeLogManager(base_dir)
+        run = PipelineRun(pipeline_name="bench", run_id="bench-run")
+        with manager.watch(run, "warm-up"):
+            pass
+
+        def new_keys(number: int) -> None:
+            for index in range(PER_BATCH):
+                with manager.watch(run, f"b{number}_{index}.compute"):
+                    pass
+
+        def same_key(_number: int) -> None:
+            for _ in range(PER_BATCH):
+                with manager.watch(run, "warm-up"):
+                    pass
+
+        floor_dir = os.path.join(base_dir, "floor")
+        os.makedirs(floor_dir)
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND
+
+        def create_two(number: int) -> None:
+            for index in range(PER_BATCH):
+                os.close(os.open(f"{floor_dir}/c{number}_{index}.out", flags, 0o644))
+                os.close(os.open(f"{floor_dir}/c{number}_{index}.err", flags, 0o644))
+
+        new, same, floor = (_best_us(f) for f in (new_keys, same_key, create_two))
+        manager.dispose()
+    rows.append(Row("compute logs: empty watch, new key", new, "us", "(creates 2 files)", True))
+    rows.append(Row("compute logs: file system floor, create 2 files", floor, "us", "(reference)", True))
+    rows.append(
+        Row(
+            "compute logs: empty watch, new key, beyond the creates",
+            new - floor,
+            "us",
+            f"< {TARGET_US:g}",
+            new - floor < TARGET_US,
+        )
+    )
+    rows.append(Row("compute logs: empty watch, same key", same, "us", f"< {TARGET_US:g}", same < TARGET_US))
+    return rows
