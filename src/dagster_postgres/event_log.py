@@ -27,7 +27,7 @@ _COLUMNS = ("run_id", "event", "dagster_event_type", "timestamp", "step_key", "a
 MAX_ROWS_PER_INSERT = 65535 // len(_COLUMNS)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def insert_sql(row_count: int) -> str:
     """An INSERT of ``row_count`` events (psycopg ``%s`` placeholders, row after row). PostgreSQL
     numbers the rows of a VALUES list in the order written, so ids follow the events' order. Each
@@ -35,6 +35,8 @@ def insert_sql(row_count: int) -> str:
     row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     return f"INSERT INTO event_logs ({', '.join(_COLUMNS)}) VALUES " + ", ".join([row] * row_count)
 
+
+_AFTER_ROW_SQL = "SELECT id, event FROM event_logs WHERE run_id = %s AND id > %s ORDER BY id"
 
 NOTIFY_TRIGGER = "event_logs_notify"
 _NOTIFY_FUNCTION_SQL = f"""
@@ -89,6 +91,11 @@ class PostgresEventLogStorage(PostgresStorage, SqlEventLogStorage):
             statements.append((insert_sql(len(chunk)), params))
         if statements:
             self._db.execute_write(statements)
+
+    def logs_after_row_id(self, run_id: str, row_id: int) -> list[tuple[int, Any]]:
+        # What the listener reads on each notification: one statement, one round trip.
+        rows = self._db.execute_read(_AFTER_ROW_SQL, (run_id, row_id))
+        return list(zip([row[0] for row in rows], self._deserialize_many(run_id, [row[1] for row in rows])))
 
     def watch(self, run_id: str, start_cursor: int, callback: EventCallback) -> None:
         check.str_param(run_id, "run_id")
