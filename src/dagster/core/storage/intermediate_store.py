@@ -41,19 +41,13 @@ class IntermediateStore:
             default=TypeStoragePluginRegistry(),
         )
         self.root = self.root_for_run_id(run_id)
-        self._keys: dict[tuple[str, ...], str] = {}
 
     @property
     def is_persistent(self) -> bool:
         return not isinstance(self.object_store, InMemoryObjectStore)
 
     def key_for_paths(self, paths: list[str]) -> str:
-        # Each output's key is asked for several times (stored, checked, loaded): compute it once.
-        comps = tuple(paths)
-        key = self._keys.get(comps)
-        if key is None:
-            key = self._keys[comps] = self.object_store.key_for_paths([self.root, *comps])
-        return key
+        return self.object_store.key_for_paths([self.root, *paths])
 
     def uri_for_paths(self, paths: list[str], protocol: str | None = None) -> str:
         return self.object_store.uri_for_key(self.key_for_paths(paths), protocol)

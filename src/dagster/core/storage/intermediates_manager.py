@@ -129,20 +129,47 @@ class InMemoryIntermediatesManager(IntermediatesManager):
 
 
 class IntermediateStoreIntermediatesManager(IntermediatesManager):
-    """Values in an :class:`IntermediateStore`, at ``IntermediateStore.paths_for_intermediate``."""
+    """Values in an :class:`IntermediateStore`, at ``IntermediateStore.paths_for_intermediate``.
+
+    When the run has no type storage plugins (the usual case) values go straight to the object
+    store, under keys computed once per output: a step's output is stored, checked and loaded.
+    """
 
     def __init__(self, intermediate_store: IntermediateStore):
         self.intermediate_store = check.inst_param(
             intermediate_store, "intermediate_store", IntermediateStore
         )
+        self._keys: dict[StepOutputHandle, str] = {}
+
+    def _key(self, step_output_handle: StepOutputHandle) -> str:
+        key = self._keys.get(step_output_handle)
+        if key is None:
+            key = self.intermediate_store.key_for_paths(_paths(step_output_handle))
+            self._keys[step_output_handle] = key
+        return key
 
     def get_intermediate(
         self, context: Any, dagster_type: Any = None, step_output_handle: StepOutputHandle | None = None
     ) -> ObjectStoreOperation:
         store = self.intermediate_store
-        paths = _paths(step_output_handle)
         dagster_type = _type_or_any(dagster_type)
-        # A plugin may not fail on a missing value: look first. Otherwise reading is the check.
+        if len(store.type_storage_plugin_registry):
+            return self._get_through_plugins(context, dagster_type, step_output_handle)
+        key = self._key(step_output_handle)
+        try:
+            return store.object_store.get_object(key, dagster_type.serialization_strategy)
+        except Exception:
+            # Reading is the existence check: look only when it failed.
+            if store.object_store.has_object(key):
+                raise
+            raise _not_found(step_output_handle, store.object_store.uri_for_key(key)) from None
+
+    def _get_through_plugins(
+        self, context: Any, dagster_type: Any, step_output_handle: StepOutputHandle
+    ) -> ObjectStoreOperation:
+        store = self.intermediate_store
+        paths = _paths(step_output_handle)
+        # A plugin may not fail on a missing value: look first.
         if store.has_plugin(dagster_type) and not store.has_object(context, paths):
             raise _not_found(step_output_handle, store.uri_for_paths(paths))
         try:
@@ -169,8 +196,13 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         value: Any = None,
     ) -> ObjectStoreOperation:
         store = self.intermediate_store
+        dagster_type = _type_or_any(dagster_type)
+        if not len(store.type_storage_plugin_registry):
+            return store.object_store.set_object(
+                self._key(step_output_handle), value, dagster_type.serialization_strategy
+            )
         paths = _paths(step_output_handle)
-        result = store.set_value(value, context, _type_or_any(dagster_type), paths)
+        result = store.set_value(value, context, dagster_type, paths)
         if isinstance(result, ObjectStoreOperation):
             return result
         # A type storage plugin stored the value itself.
@@ -182,7 +214,7 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         )
 
     def has_intermediate(self, context: Any, step_output_handle: StepOutputHandle) -> bool:
-        return self.intermediate_store.has_object(context, _paths(step_output_handle))
+        return self.intermediate_store.object_store.has_object(self._key(step_output_handle))
 
     def copy_intermediate_from_run(
         self, context: Any, run_id: str, step_output_handle: StepOutputHandle
