@@ -605,3 +605,25 @@ def test_watch_calls_the_hooks_of_a_manager_in_order():
         with failing.watch(_run(), "u"):
             failing.calls.append("never runs")
     assert failing.calls == ["start u", "finish u"]
+
+
+def test_a_console_in_an_unknown_encoding_is_captured_as_utf8(tmp_path, monkeypatch):
+    class OddConsole:  # a stand-in for sys.stdout as some tools install one
+        encoding = "no-such-codec"
+
+        def __init__(self):
+            self.written = []
+
+        def write(self, text):
+            self.written.append(text)
+
+        def flush(self):
+            pass
+
+    console = OddConsole()
+    monkeypatch.setattr(sys, "stdout", console)
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "odd"):
+        print("né")
+    assert sys.stdout is console
+    assert _read(manager, "odd", OUT) == "né\n"

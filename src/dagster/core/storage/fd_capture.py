@@ -79,7 +79,9 @@ class _CStdio:
             try:
                 import ctypes
 
-                fflush = cls.fflush = ctypes.CDLL(None).fflush
+                fflush = ctypes.CDLL(None).fflush
+                fflush.argtypes, fflush.restype = [ctypes.c_void_p], None  # declared: a faster call
+                cls.fflush = fflush
             except (OSError, AttributeError):
                 fflush = cls.fflush = None
         if fflush is not None:
@@ -99,28 +101,36 @@ def _flush_all(stdout: Any, stderr: Any) -> None:
     _CStdio.flush_all()
 
 
-_STAND_INS: dict[tuple[int, str], io.TextIOWrapper] = {}
+_STAND_INS: dict[tuple[int, Any], io.TextIOWrapper] = {}
 
 
 def _stand_in(fd: int, like: object) -> io.TextIOWrapper:
     """A line-buffered text stream that passes each ``write`` straight to ``fd`` (nothing is ever
-    left in it), in the encoding of ``like``. Made once per process and shared by all captures;
-    one that a step closed or detached is replaced."""
-    encoding = getattr(like, "encoding", None) or "utf-8"
+    left in it), in the encoding of ``like`` (UTF-8 if Python does not know it). Made once per
+    process and shared by all captures; one that a step closed or detached is replaced."""
+    encoding = getattr(like, "encoding", None)
     stream = _STAND_INS.get((fd, encoding))
     try:
         if stream is not None and not stream.closed:
             return stream
     except ValueError:  # detached
         pass
-    stream = _STAND_INS[(fd, encoding)] = io.TextIOWrapper(
+    try:
+        stream = _text_stream(fd, encoding or "utf-8")
+    except (LookupError, TypeError):  # not the name of an encoding
+        stream = _text_stream(fd, "utf-8")
+    _STAND_INS[(fd, encoding)] = stream
+    return stream
+
+
+def _text_stream(fd: int, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(
         io.FileIO(fd, "w", closefd=False),
         encoding=encoding,
         errors="backslashreplace",
         line_buffering=True,
         write_through=True,
     )
-    return stream
 
 
 def _dup_or_none(fd: int) -> int | None:
@@ -170,7 +180,10 @@ def _mirror_loop() -> None:
             if _CAPTURES.mirrored:
                 last_busy = time.monotonic()
                 for capture in _CAPTURES.mirrored:
-                    capture.copy_to_console()
+                    try:
+                        capture.copy_to_console()
+                    except OSError:  # unreadable for now: the next round, or the step's end, retries
+                        pass
             elif time.monotonic() - last_busy > MIRROR_IDLE_EXIT:
                 _CAPTURES.mirror_thread = None
                 return
@@ -178,7 +191,8 @@ def _mirror_loop() -> None:
 
 class FdCapture:
     """fds 1/2 (and ``sys.stdout``/``sys.stderr``) pointed at two files until ``stop()``; made
-    flushed, with the lock held. The files are opened first: if that fails, nothing has changed."""
+    flushed, with the lock held. The files and stand-ins are made first: if that fails, nothing
+    has changed."""
 
     __slots__ = (
         "_out_fd",
@@ -201,10 +215,11 @@ class FdCapture:
         self._out_mirrored = os.lseek(out_fd, 0, os.SEEK_END)
         self._err_mirrored = os.lseek(err_fd, 0, os.SEEK_END)
         stdout, stderr = self._streams = sys.stdout, sys.stderr
+        stand_ins = _stand_in(1, stdout), _stand_in(2, stderr)  # (an unknown encoding raises here)
         self._saved_out, self._saved_err = _dup_or_none(1), _dup_or_none(2)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
-        sys.stdout, sys.stderr = _stand_in(1, stdout), _stand_in(2, stderr)
+        sys.stdout, sys.stderr = stand_ins
 
     def copy_to_console(self) -> None:
         """Mirror what was appended to the files since the last copy (called with the lock held)."""
