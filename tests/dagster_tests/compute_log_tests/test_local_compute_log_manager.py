@@ -443,6 +443,20 @@ def test_one_index_fd_open_at_a_time_across_many_runs(tmp_path):
     assert _open_fds() == before
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to list open fds")
+def test_a_manager_dropped_without_dispose_closes_its_index(tmp_path):
+    import gc
+
+    before = _open_fds()
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "s"):
+        pass
+    assert _open_fds() - before == {str(tmp_path / "run-1" / "compute_logs" / "completed_keys.log")}
+    del manager
+    gc.collect()
+    assert _open_fds() == before
+
+
 def test_marks_of_runs_interleaved_by_threads_land_in_their_own_index(tmp_path):
     manager = LocalComputeLogManager(str(tmp_path))
 

@@ -89,6 +89,12 @@ class _IndexWriter:
         if fd is not None:
             os.close(fd)
 
+    def __del__(self) -> None:  # a manager dropped without ``dispose`` must not leak its fd
+        try:
+            self._close()
+        except OSError:
+            pass
+
 
 _INDEX_WRITERS: weakref.WeakSet[_IndexWriter] = weakref.WeakSet()
 
