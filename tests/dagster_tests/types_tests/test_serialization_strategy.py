@@ -81,3 +81,29 @@ def test_types_default_to_pickle_and_accept_custom():
     assert custom.serialization_strategy is strategy
     assert dagster.SerializationStrategy is SerializationStrategy
     assert dagster.PickleSerializationStrategy is PickleSerializationStrategy
+
+
+def test_a_bad_file_mode_leaves_no_temp_file(tmp_path):
+    from dagster.core.types.marshal import write_atomically
+
+    with pytest.raises(ValueError, match="mode"):
+        write_atomically(str(tmp_path / "value"), "not-a-mode", lambda file_obj: None)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_subclass_of_the_pickle_strategy_is_called_with_a_file(tmp_path):
+    class CountingPickle(PickleSerializationStrategy):
+        calls = []
+
+        def serialize(self, value, write_file_obj):
+            self.calls.append(("serialize", write_file_obj.mode))
+            super().serialize(value, write_file_obj)
+
+        def deserialize(self, read_file_obj):
+            self.calls.append(("deserialize", read_file_obj.mode))
+            return super().deserialize(read_file_obj)
+
+    path = str(tmp_path / "value")
+    serialize_to_file(CountingPickle(), {"a": 1}, path)
+    assert deserialize_from_file(CountingPickle(), path) == {"a": 1}
+    assert CountingPickle.calls == [("serialize", "wb"), ("deserialize", "rb")]

@@ -126,7 +126,12 @@ def write_atomically(path: str, mode: str, write: Callable[[IO], None], encoding
     see the old file or the whole new one, never a partial write."""
     fd, tmp_path = _open_temp_beside(path)
     try:
-        with open(fd, mode, encoding=None if "b" in mode else (encoding or "utf-8")) as file_obj:
+        try:
+            file_obj = open(fd, mode, encoding=None if "b" in mode else (encoding or "utf-8"))
+        except BaseException:
+            os.close(fd)
+            raise
+        with file_obj:
             write(file_obj)
         os.replace(tmp_path, path)
     except BaseException:
