@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 
@@ -73,5 +73,16 @@ def safe_tempfile_path() -> Iterator[str]:
             os.unlink(path)
 
 
-def get_multiprocessing_context() -> Any:
-    return multiprocessing.get_context("spawn")
+def get_multiprocessing_context(preload: Sequence[str] = ()) -> Any:
+    """The context worker processes are started from: a fork server where the platform has one,
+    otherwise ``spawn``. Children never inherit this process's threads or memory.
+
+    The fork server is one process, started on first use from a fresh interpreter, that imports the
+    ``preload`` modules once; every child is then forked from it instead of importing them again.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    if preload:
+        context.set_forkserver_preload(list(preload))
+    return context

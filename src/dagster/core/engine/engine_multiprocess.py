@@ -1,4 +1,4 @@
-"""The multiprocess engine: steps run in parallel in a pool of spawned worker processes.
+"""The multiprocess engine: steps run in parallel in a pool of worker processes.
 
 Workers rebuild the pipeline from the run's ``ExecutionTargetHandle`` and open the instance from its
 ``InstanceRef`` once, then run step after step; each step writes its events and compute logs to the

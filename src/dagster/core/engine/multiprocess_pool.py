@@ -1,8 +1,10 @@
-"""A pool of spawned worker processes that run steps for the multiprocess engine.
+"""A pool of worker processes that run steps for the multiprocess engine.
 
-Each worker imports the user's code once and then runs one step at a time. The parent watches both
-the workers' pipes and their process sentinels, so a worker that dies (killed, ``os._exit``, a
-segfault) is noticed at once and its step is failed with the reason.
+Workers are forked from a fork server that has imported dagster once (see ``worker_preload``), or
+spawned where the platform has none. Each worker imports the user's code once and then runs one
+step at a time. The parent watches both the workers' pipes and their process sentinels, so a worker
+that dies (killed, ``os._exit``, a segfault) is noticed at once and its step is failed with the
+reason.
 
 A pool that ends a run cleanly is kept for ``IDLE_SECONDS`` for the next run of code from the same
 file or module (unchanged since: same modification time) in this process, so that a series of runs (a
@@ -33,6 +35,8 @@ _STOP_GRACE_SECONDS = 3.0
 ENGINE_NAME = "MultiprocessEngine"
 # How long an idle pool waits for the next run of the same code before its workers stop.
 IDLE_SECONDS = 5.0
+# Imported by the fork server that workers are forked from (see worker_preload).
+WORKER_PRELOAD = ("dagster.core.engine.worker_preload",)
 
 
 class _Worker:
@@ -87,7 +91,7 @@ class WorkerPool(StepLauncher):
         self._instance_ref = pipeline_context.instance.get_ref()
         self._size = size
         self._signature = signature
-        self._mp = get_multiprocessing_context()
+        self._mp = get_multiprocessing_context(WORKER_PRELOAD)
         self._workers: list[_Worker] = []
         self._stopped = False
 
@@ -197,7 +201,7 @@ class WorkerPool(StepLauncher):
         parent_conn, child_conn = self._mp.Pipe(duplex=True)
         process = self._mp.Process(
             target=worker_main,
-            args=(child_conn, self._handle_dict, self._instance_ref),
+            args=(child_conn, self._handle_dict, self._instance_ref, dict(os.environ)),
             name="dagster-multiprocess-worker",
             daemon=True,
         )
@@ -317,6 +321,15 @@ def _code_signature(handle_dict: dict) -> str:
         data.get(key) for key in ("python_file", "module_name", "working_directory", "repository_yaml")
     ]
     return json.dumps([location, path, mtime])
+
+
+def start_fork_server() -> None:
+    """Start the fork server that workers are forked from, if the platform has one and it is not
+    running yet, and return at once: it loads dagster while this process records the run."""
+    if get_multiprocessing_context(WORKER_PRELOAD).get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def acquire_pool(pipeline_context: Any, handle: Any, size: int) -> WorkerPool:

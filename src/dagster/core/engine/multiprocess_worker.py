@@ -1,4 +1,4 @@
-"""The main loop of a multiprocess engine worker (runs in a spawned child process).
+"""The main loop of a multiprocess engine worker (runs in a child process).
 
 The worker loads the pipeline and opens the instance once (tasks of other pipelines or
 instances load theirs on first use), then serves step tasks from its pipe
@@ -10,22 +10,24 @@ Messages to the parent: ``("event", DagsterEvent)`` per event, then ``("done", N
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
 import threading
-import time
+from multiprocessing.connection import wait as wait_for_ready
 from typing import Any
 
-# How often a worker checks that its parent is still alive.
-_PARENT_CHECK_SECONDS = 0.5
 
-
-def worker_main(conn: Any, handle_dict: dict, instance_ref: Any) -> None:
+def worker_main(conn: Any, handle_dict: dict, instance_ref: Any, environ: dict) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent decides what stops, and
     # stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
+    # A worker forked from a fork server has the environment the server started with: take the
+    # parent's, as a spawned child would.
+    os.environ.clear()
+    os.environ.update(environ)
     from dagster.core.execution.worker_step import execute_step_in_worker, load_pipeline, open_instance
     from dagster.utils.error import serializable_error_info_from_exc_info
 
@@ -54,12 +56,16 @@ def worker_main(conn: Any, handle_dict: dict, instance_ref: Any) -> None:
 
 
 def _exit_with_parent() -> None:
-    """Exit as soon as the parent is gone, even in the middle of a step (no orphan workers)."""
-    parent = os.getppid()
+    """Exit as soon as the parent is gone, even in the middle of a step (no orphan workers).
+
+    The parent process holds one end of a pipe whose other end is the worker's parent sentinel: it
+    becomes readable when the parent exits or dies, whether the worker was spawned by it or forked
+    by a fork server (whose own exit waits for its children).
+    """
+    sentinel = multiprocessing.parent_process().sentinel
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_SECONDS)
+        wait_for_ready([sentinel])
         os._exit(1)
 
     threading.Thread(target=watch, name="dagster-worker-parent-watch", daemon=True).start()

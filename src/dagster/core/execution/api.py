@@ -160,6 +160,10 @@ def _create_run(args: _RunArgs) -> tuple[Any, ExecutionPlan]:
 
     pipeline_def, run_config, instance = args.pipeline_def, args.run_config, args.instance
     environment_config = _build_environment_config(pipeline_def, args.environment_dict, args.mode)
+    if environment_config.execution.execution_engine_name == "multiprocess":
+        from dagster.core.engine.multiprocess_pool import start_fork_server
+
+        start_fork_server()  # its workers' imports overlap with recording the run
     plan = ExecutionPlan.build(pipeline_def, environment_config, args.mode)
     if run_config.step_keys_to_execute is not None:
         plan = plan.build_subset_plan(run_config.step_keys_to_execute)

@@ -297,7 +297,9 @@ def _scripts() -> Any:
 
 
 def head_revision() -> str:
-    return _scripts().get_current_head()
+    from dagster.core.storage.migration_head import read_head_revision
+
+    return read_head_revision(os.path.join(_ALEMBIC_DIR, "versions"))
 
 
 def current_revision(conn: Connection) -> str | None:
