@@ -163,8 +163,9 @@ def read_bytes(path: str) -> bytes:
     try:
         size = os.fstat(fd).st_size
         first = os.read(fd, size)
-        if len(first) == size:
+        if size and len(first) == size:
             return first
+        # A short read, or a size of 0 that may be wrong (files of /proc): read to the end.
         parts = [first]
         while chunk := os.read(fd, max(size, 1 << 16)):
             parts.append(chunk)
