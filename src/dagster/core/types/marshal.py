@@ -1,6 +1,8 @@
 """How values of a Dagster type are written to and read from files (intermediates, object stores).
 
-A :class:`SerializationStrategy` names the file modes it needs; the default is pickle.
+A :class:`SerializationStrategy` names the file modes it needs; the default is pickle, which is
+written from one buffer with plain system calls. Every write goes to a temp file next to the target
+(``.tmp-<pid>-<n>-<name>``, created with O_EXCL) that is then renamed over it.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class PickleSerializationStrategy(SerializationStrategy):
         return pickle.load(read_file_obj)
 
 
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _TEMP_NUMBERS = itertools.count()
 _pid = os.getpid()  # in temp names; refreshed in forked children
 
@@ -90,8 +94,6 @@ def _refresh_pid() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_refresh_pid)
-_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
 def _open_temp_beside(path: str) -> tuple[int, str]:
