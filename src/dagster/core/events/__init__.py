@@ -26,7 +26,7 @@ from dagster.core.definitions.events import (
     ExpectationResult,
     Materialization,
 )
-from dagster.serdes import whitelist_for_serdes
+from dagster.serdes import stored_fields_getter, whitelist_for_serdes
 from dagster.utils.error import SerializableErrorInfo
 
 from .data import (
@@ -162,7 +162,13 @@ class DagsterEvent(
 
     @classmethod
     def __from_storage__(cls, stored: dict) -> DagsterEvent:
-        """Read a stored event; the legacy PIPELINE_PROCESS_* types become ENGINE_EVENT."""
+        """Read a stored event; the legacy PIPELINE_PROCESS_* types become ENGINE_EVENT. An event
+        of a known type was checked when it was built, so it is rebuilt without the checks."""
+        if stored.get("event_type_value") in _EVENT_TYPE_BY_VALUE and len(stored) == _FIELD_COUNT:
+            try:
+                return tuple.__new__(cls, _stored_fields(stored))
+            except KeyError:
+                pass
         if stored.get("event_type_value") in LEGACY_ENGINE_EVENT_TYPE_VALUES:
             stored["event_type_value"] = DagsterEventType.ENGINE_EVENT.value
             if not isinstance(stored.get("event_specific_data"), EngineEventData):
@@ -603,6 +609,10 @@ class DagsterEvent(
         )
         log_manager.log_dagster_event(event, level=level)
         return event
+
+
+_FIELD_COUNT = len(DagsterEvent._fields)
+_stored_fields = stored_fields_getter(DagsterEvent)
 
 
 def _format_keys(keys: Any) -> str:

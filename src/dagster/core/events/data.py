@@ -12,11 +12,12 @@ from typing import Any, NamedTuple
 
 from dagster import check
 from dagster.core.definitions.events import (
+    ENTRY_DATA_TYPES,
     EventMetadataEntry,
     ExpectationResult,
     Materialization,
 )
-from dagster.serdes import whitelist_for_serdes
+from dagster.serdes import trust_stored_records, whitelist_for_serdes
 from dagster.utils.error import SerializableErrorInfo
 
 
@@ -293,3 +294,28 @@ class PipelineInitFailureData(NamedTuple("_PipelineInitFailureData", [("error", 
 
     def __new__(cls, error: SerializableErrorInfo):
         return tuple.__new__(cls, (check.inst_param(error, "error", SerializableErrorInfo),))
+
+
+# The records an event carries are rebuilt from storage without their constructors: each was checked
+# when the event was built, and their constructors only check types and fill in defaults, which a
+# stored record already has. (DagsterEvent reads legacy event types in its own __from_storage__.)
+trust_stored_records(
+    StepOutputHandle,
+    TypeCheckData,
+    StepOutputData,
+    StepInputData,
+    StepSuccessData,
+    UserFailureData,
+    StepFailureData,
+    StepRetryData,
+    StepMaterializationData,
+    StepExpectationResultData,
+    ObjectStoreOperationResultData,
+    EngineEventData,
+    PipelineInitFailureData,
+    EventMetadataEntry,
+    *ENTRY_DATA_TYPES,
+    Materialization,
+    ExpectationResult,
+    SerializableErrorInfo,
+)

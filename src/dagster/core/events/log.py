@@ -16,6 +16,7 @@ from dagster.core.events import DagsterEvent, DagsterEventType
 from dagster.serdes import (
     deserialize_json_to_dagster_namedtuple,
     serialize_dagster_namedtuple,
+    trust_stored_records,
     whitelist_for_serdes,
 )
 from dagster.utils.error import SerializableErrorInfo
@@ -122,6 +123,10 @@ class DagsterEventRecord(EventRecord):
 @whitelist_for_serdes
 class LogMessageRecord(EventRecord):
     """An event log entry for a plain log message (``context.log.info(...)``)."""
+
+
+# Stored records were checked when they were built: reading them back skips the checks.
+trust_stored_records(EventRecord, DagsterEventRecord, LogMessageRecord)
 
 
 def record_from_log_record(record: logging.LogRecord, run_id: str | None = None) -> EventRecord:

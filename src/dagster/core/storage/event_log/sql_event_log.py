@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from dagster import check
 from dagster.core.errors import DagsterEventLogInvalidForRun
-from dagster.core.events.log import EventRecord
+from dagster.core.events.log import DagsterEventRecord, EventRecord, LogMessageRecord
 from dagster.core.storage.event_log.base import (
     EventCallback,
     EventLogStorage,
@@ -32,7 +32,7 @@ from dagster.core.storage.sql import run_in_transaction, utc_datetime_from_times
 from dagster.serdes import (
     SerdesClassUsageError,
     deserialize_json_to_dagster_namedtuple,
-    deserialize_value,
+    deserialize_values,
     serialize_dagster_namedtuple,
 )
 
@@ -48,6 +48,7 @@ _STEP_STAT_TYPES = (
     "STEP_EXPECTATION_RESULT",
 )
 _INSERT = SqlEventLogStorageTable.insert()
+_RECORD_TYPES = frozenset({EventRecord, DagsterEventRecord, LogMessageRecord})
 
 
 def event_row(event: Any) -> dict[str, Any]:
@@ -166,16 +167,12 @@ class SqlEventLogStorage(EventLogStorage):
         return record
 
     def _deserialize_many(self, run_id: str, bodies: list[str]) -> list[Any]:
-        """Parse many stored bodies as one JSON array (one parser call instead of one per row)."""
+        """Parse many stored bodies with one parser call."""
         try:
-            records = deserialize_value("[" + ",".join(bodies) + "]")
+            records = deserialize_values(bodies)
         except (ValueError, TypeError, KeyError, SerdesClassUsageError, check.CheckError):
             records = None
-        if (
-            records is None
-            or len(records) != len(bodies)
-            or not all(isinstance(r, EventRecord) for r in records)
-        ):
+        if records is None or not _RECORD_TYPES.issuperset(map(type, records)):
             # Find the bad row (or rows that are not one JSON value each) and report it.
             return [self._deserialize(run_id, body) for body in bodies]
         return records
@@ -186,35 +183,47 @@ class SqlEventLogStorage(EventLogStorage):
         check.int_param(cursor, "cursor")
         check.invariant(cursor >= -1, f"cursor must be -1 or the index of the last event seen, got {cursor}.")
         table = SqlEventLogStorageTable
-        keys_query = (
-            db.select(table.c.id, table.c.timestamp)
-            .where(table.c.run_id == run_id)
-            .order_by(table.c.id.asc())
-        )
+        # The timestamp only tells a reused row id apart: read it as stored (no datetime parsing).
+        stamp = db.type_coerce(table.c.timestamp, db.String)
+        keys_query = db.select(table.c.id, stamp).where(table.c.run_id == run_id).order_by(table.c.id.asc())
         if cursor >= 0:
             keys_query = keys_query.offset(cursor + 1)
         cached = self._record_cache.get(run_id)
 
-        def _fetch(conn: Connection) -> tuple[list[tuple[int, Any]], list[tuple[int, Any, str]]]:
-            keys = [(row[0], row[1]) for row in conn.execute(keys_query)]
-            missing = [key for key in keys if key not in cached]
+        def _fetch(conn: Connection) -> tuple[list[Any], list[Any]]:
+            """Rows of (id, timestamp) for every key, and rows of (id, timestamp, body) to parse."""
+            if not cached:
+                # Nothing to reuse: one query for keys and bodies.
+                rows = conn.execute(keys_query.add_columns(table.c.event)).fetchall()
+                return rows, rows
+            key_rows = conn.execute(keys_query).fetchall()
+            missing = [row for row in key_rows if (row[0], row[1]) not in cached]
             if not missing:
-                return keys, []
+                return key_rows, []
             bodies = conn.execute(
-                db.select(table.c.id, table.c.timestamp, table.c.event)
+                db.select(table.c.id, stamp, table.c.event)
                 .where(table.c.run_id == run_id, table.c.id >= missing[0][0])
                 .order_by(table.c.id.asc())
             ).fetchall()
-            return keys, bodies
+            return key_rows, bodies
 
-        keys, bodies = self._read(_fetch, run_id)
-        parsed = self._deserialize_many(run_id, [body for _row_id, _timestamp, body in bodies])
-        for (row_id, timestamp, _body), record in zip(bodies, parsed):
-            cached[(row_id, timestamp)] = record
-        records = {key[0]: cached[key] for key in keys}
+        key_rows, body_rows = self._read(_fetch, run_id)
+        if not key_rows:
+            return {}
+        columns = list(zip(*key_rows))
+        ids = columns[0]
+        keys = list(zip(ids, columns[1]))
+        if body_rows is key_rows:
+            values = self._deserialize_many(run_id, list(columns[2]))
+        else:
+            if body_rows:
+                body_ids, body_stamps, bodies = zip(*body_rows)
+                parsed = self._deserialize_many(run_id, list(bodies))
+                cached.update(zip(zip(body_ids, body_stamps), parsed))
+            values = list(map(cached.__getitem__, keys))
         if cursor < 0:
-            self._record_cache.put(run_id, {key: cached[key] for key in keys})
-        return records
+            self._record_cache.put(run_id, dict(zip(keys, values)))
+        return dict(zip(ids, values))
 
     def get_logs_for_run(self, run_id: str, cursor: int = -1) -> list[Any]:
         return list(self.get_logs_for_run_by_log_id(run_id, cursor).values())
