@@ -89,11 +89,14 @@ class _IndexWriter:
         if fd is not None:
             os.close(fd)
 
-    def __del__(self) -> None:  # a manager dropped without ``dispose`` must not leak its fd
-        try:
-            self._close()
-        except OSError:
-            pass
+    def __del__(self, _close_fd=os.close) -> None:  # (bound early: this may run at interpreter exit)
+        """A manager dropped without ``dispose`` must not leak its fd."""
+        fd = self._fd
+        if fd is not None:
+            try:
+                _close_fd(fd)
+            except OSError:
+                pass
 
 
 _INDEX_WRITERS: weakref.WeakSet[_IndexWriter] = weakref.WeakSet()
