@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 
 import pytest
 
@@ -147,3 +148,23 @@ def test_processes_writing_the_same_value_never_leave_a_partial_file(tmp_path):
     assert reader.get_object(key).obj[0] in (1, 2)
     assert seen <= {0, 1, 2}
     assert os.listdir(os.path.dirname(key)) == ["result"]
+
+
+def test_a_copy_from_a_previous_run_is_atomic_too(tmp_path):
+    """A thread copies a previous run's value again and again while this one reads the copy."""
+    old_run = build_fs_intermediate_store(lambda run_id: str(tmp_path / "storage" / run_id), "old-run")
+    value = b"x" * 3_000_000
+    old_run.set_value(value, None, ANY, old_run.paths_for_intermediate("a.compute"))
+    manager = _manager(tmp_path)
+    handle = StepOutputHandle("a.compute")
+    manager.copy_intermediate_from_run(None, "old-run", handle)
+    copier = threading.Thread(
+        target=lambda: [manager.copy_intermediate_from_run(None, "old-run", handle) for _ in range(30)]
+    )
+    copier.start()
+    reads = 0
+    while copier.is_alive() or not reads:
+        assert manager.get_intermediate(None, ANY, handle).obj == value
+        reads += 1
+    copier.join()
+    assert os.listdir(tmp_path / "storage" / RUN / "intermediates" / "a.compute") == ["result"]

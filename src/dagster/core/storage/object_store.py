@@ -17,6 +17,7 @@ from dagster.core.events.data import ObjectStoreOperationType
 from dagster.core.types.marshal import (
     PickleSerializationStrategy,
     SerializationStrategy,
+    copy_file_atomically,
     deserialize_from_file,
     serialize_to_file,
 )
@@ -178,7 +179,7 @@ class FilesystemObjectStore(ObjectStore):
         if os.path.isdir(src):
             shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
-            shutil.copyfile(src, dst)
+            copy_file_atomically(src, dst)
         return ObjectStoreOperation(
             ObjectStoreOperationType.CP_OBJECT, src, dest_key=dst, object_store_name=self.name
         )

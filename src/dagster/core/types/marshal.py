@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import IO, Any
@@ -157,6 +158,12 @@ def write_bytes_atomically(path: str, data: bytes) -> None:
     except BaseException:
         _discard(tmp_path)
         raise
+
+
+def copy_file_atomically(src: str, dst: str) -> None:
+    """Copy the content of the file ``src`` to ``dst`` as :func:`write_atomically` writes."""
+    with open(src, "rb") as source:
+        write_atomically(dst, "wb", lambda target: shutil.copyfileobj(source, target, 1 << 20))
 
 
 def read_bytes(path: str) -> bytes:
