@@ -162,6 +162,13 @@ def _file_name(key: str) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=4096)
+def _marks(key: str) -> tuple[bytes, bytes]:
+    """The index lines of a key: running (again), complete."""
+    name = _file_name(key).encode()
+    return b"-" + name + b"\n", b"+" + name + b"\n"
+
+
 def _warn_not_captured(key: str, run_id: str, exc: OSError) -> None:
     print(
         f'dagster: the output of "{key}" in run {run_id} is not captured to its compute log '
@@ -209,7 +216,7 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._base_dir = check.str_param(base_dir, "base_dir")
         self._inst_data = check.opt_inst_param(inst_data, "inst_data", ConfigurableClassData)
-        self._run_prefixes: dict[str, str] = {}  # run id -> "<its directory>/", once created
+        self._runs: dict[str, tuple[str, str]] = {}  # run id -> _run_paths, once created
         self._index = _IndexWriter()
         self._subscriptions: dict[tuple[str, str], list[ComputeLogSubscription]] = {}
         self._subscriptions_lock = threading.Lock()
@@ -235,23 +242,23 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def _run_directory(self, run_id: str) -> str:
         return os.path.join(self._base_dir, run_id, "compute_logs")
 
-    def _run_prefix(self, run_id: str) -> str:
-        """``<run directory>/``, created on first use for each run (remembered: a step's capture
-        must not cost a directory lookup)."""
-        prefix = self._run_prefixes.get(run_id)
-        if prefix is None:
+    def _run_paths(self, run_id: str) -> tuple[str, str]:
+        """``(<run directory>/, <its index>)``, the directory created on first use for each run
+        (remembered: a step's capture must not cost a directory lookup)."""
+        paths = self._runs.get(run_id)
+        if paths is None:
             directory = self._run_directory(run_id)
             os.makedirs(directory, exist_ok=True)
-            if len(self._run_prefixes) >= _REMEMBERED_RUNS:
-                self._run_prefixes.clear()
-            prefix = self._run_prefixes[run_id] = directory + os.sep
-        return prefix
+            if len(self._runs) >= _REMEMBERED_RUNS:
+                self._runs.clear()
+            paths = self._runs[run_id] = (directory + os.sep, os.path.join(directory, COMPLETED_INDEX))
+        return paths
 
     def _forget_run(self, run_id: str) -> None:
         """The run's directory has vanished (deleted under us): create it again on next use."""
-        prefix = self._run_prefixes.pop(run_id, None)
-        if prefix is not None:
-            self._index.forget(prefix + COMPLETED_INDEX)
+        paths = self._runs.pop(run_id, None)
+        if paths is not None:
+            self._index.forget(paths[1])
 
     def get_local_path(self, run_id: str, key: str, io_type: ComputeIOType) -> str:
         return os.path.join(self._run_directory(run_id), f"{_file_name(key)}.{_EXTENSIONS[io_type]}")
@@ -277,20 +284,20 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
         """Create the run's directory (once), and mark the key not complete (any more: this may be a
         retry of a step whose logs were complete)."""
         try:
-            prefix = self._run_prefixes.get(run_id) or self._run_prefix(run_id)
-            self._index.append(prefix + COMPLETED_INDEX, f"-{_file_name(key)}\n".encode())
+            index = (self._runs.get(run_id) or self._run_paths(run_id))[1]
+            self._index.append(index, _marks(key)[0])
         except OSError:  # reported by _open_capture, which fails to open the files in there too
             pass
 
     def _open_capture(self, run_id: str, key: str) -> FdCapture | None:
         """Capture into the key's files; None (with a warning) if they cannot be opened."""
-        prefix = self._run_prefixes.get(run_id)
+        paths = self._runs.get(run_id)
         try:
-            base = (prefix or self._run_directory(run_id) + os.sep) + _file_name(key)
+            base = (paths[0] if paths else self._run_directory(run_id) + os.sep) + _file_name(key)
             try:
                 return start_capture(base + ".out", base + ".err")
             except FileNotFoundError:
-                if prefix is None:
+                if paths is None:
                     raise
                 self._forget_run(run_id)  # deleted since it was created: once more from the start
                 self._begin(run_id, key)
@@ -301,9 +308,10 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
 
     def _end(self, run_id: str, key: str) -> None:
         """Mark the key complete, and complete its subscriptions."""
-        prefix = self._run_prefixes.get(run_id) or self._run_directory(run_id) + os.sep
+        paths = self._runs.get(run_id)
+        index = paths[1] if paths else os.path.join(self._run_directory(run_id), COMPLETED_INDEX)
         try:
-            self._index.append(prefix + COMPLETED_INDEX, f"+{_file_name(key)}\n".encode())
+            self._index.append(index, _marks(key)[1])
         except OSError as exc:
             print(
                 f'dagster: cannot mark the compute log of "{key}" in run {run_id} complete '
