@@ -641,3 +641,26 @@ def test_a_console_in_an_unknown_encoding_is_captured_as_utf8(tmp_path, monkeypa
         print("né")
     assert sys.stdout is console
     assert _read(manager, "odd", OUT) == "né\n"
+
+
+def test_a_capture_that_cannot_start_leaves_the_key_complete_and_the_fds_alone(tmp_path, monkeypatch):
+    class BrokenConsole:
+        encoding = "utf-8"
+
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise RuntimeError("console broke")
+
+    console = BrokenConsole()
+    monkeypatch.setattr(sys, "stdout", console)
+    manager = LocalComputeLogManager(str(tmp_path))
+    stdout_target = os.readlink("/proc/self/fd/1") if os.path.isdir("/proc/self/fd") else None
+    with pytest.raises(RuntimeError, match="console broke"):
+        with manager.watch(_run(), "s"):
+            pass
+    assert manager.is_watch_completed("run-1", "s")
+    assert sys.stdout is console
+    if stdout_target is not None:
+        assert os.readlink("/proc/self/fd/1") == stdout_target

@@ -138,7 +138,11 @@ class _StepWatch(_StepLogs):
     def __enter__(self) -> None:
         manager, run_id, key = self._manager, self._run_id, self._key
         manager._begin(run_id, key)
-        self._capture = manager._open_capture(run_id, key)
+        try:
+            self._capture = manager._open_capture(run_id, key)
+        except BaseException:  # (an interrupt): the key must not be left marked running
+            manager._end(run_id, key)
+            raise
 
     def __exit__(self, *exc_info: object) -> None:
         capture, self._capture = self._capture, None
