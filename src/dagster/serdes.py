@@ -270,16 +270,40 @@ def _dict_text(val: dict) -> str:
     if not val:
         return "{}"
     try:
+        items = tuple(val.items())
+        text = _STRING_DICT_TEXTS.get(items)
+    except TypeError:  # an unhashable value: nothing to look up
+        items = text = None
+    if text is not None:
+        return text
+    try:
         keys = sorted(val)
     except TypeError:
         raise _NotDirect from None
     parts = []
+    only_strings = True
     for key in keys:
         if type(key) is not str:
             raise _NotDirect
         item = val[key]
-        parts.append(_escape(key) + ": " + (_escape(item) if type(item) is str else _text(item)))
-    return "{" + ", ".join(parts) + "}"
+        if type(item) is str:
+            parts.append(_escape(key) + ": " + _escape(item))
+        else:
+            only_strings = False
+            parts.append(_escape(key) + ": " + _text(item))
+    text = "{" + ", ".join(parts) + "}"
+    if only_strings and items is not None:
+        if len(_STRING_DICT_TEXTS) >= _STRING_DICT_CACHE_SIZE:
+            _STRING_DICT_TEXTS.clear()
+        _STRING_DICT_TEXTS[items] = text
+    return text
+
+
+# The texts of recent dicts of strings, by their items. Every event of a step carries the same
+# logging tags: they are written once per step instead of once per event. Only dicts of strings
+# are kept, so that items equal to a cached key have exactly that key's text (``1 == True``).
+_STRING_DICT_TEXTS: dict[tuple, str] = {}
+_STRING_DICT_CACHE_SIZE = 256
 
 
 def _json_text(val: Any) -> str:

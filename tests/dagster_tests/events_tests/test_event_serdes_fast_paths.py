@@ -304,7 +304,7 @@ def test_a_legacy_pipeline_process_event_still_reads_as_an_engine_event():
 
 
 @whitelist_for_serdes
-class Shade(Enum):
+class SwatchTone(Enum):
     LIGHT = "LIGHT"
     DARK = "DARK"
 
@@ -324,14 +324,14 @@ scalars = st.none() | st.booleans() | st.integers() | any_floats | st.text(max_s
 swatches = st.builds(
     Swatch,
     texts,
-    st.sampled_from(Shade),
+    st.sampled_from(SwatchTone),
     any_floats,
     st.integers(),
     st.booleans(),
-    scalars | st.sampled_from(Shade),
+    scalars | st.sampled_from(SwatchTone),
 )
 values = st.recursive(
-    scalars | st.sampled_from(Shade) | swatches,
+    scalars | st.sampled_from(SwatchTone) | swatches,
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
         st.lists(inner, max_size=3).map(tuple),
@@ -352,12 +352,12 @@ def test_any_value_is_written_exactly_as_the_reference_encoder_writes_it(value):
 
 
 def test_a_field_that_sorts_before_the_class_tag_is_written_first():
-    text = serialize_value(Swatch("z", Shade.DARK, 1.5, 2, True, None))
+    text = serialize_value(Swatch("z", SwatchTone.DARK, 1.5, 2, True, None))
     assert text == (
         '{"Zone": "z", "__class__": "Swatch", "count": 2, "extra": null, "glossy": true, '
-        '"shade": {"__enum__": "Shade.DARK"}, "weight": 1.5}'
+        '"shade": {"__enum__": "SwatchTone.DARK"}, "weight": 1.5}'
     )
-    assert text == reference_text(Swatch("z", Shade.DARK, 1.5, 2, True, None))
+    assert text == reference_text(Swatch("z", SwatchTone.DARK, 1.5, 2, True, None))
 
 
 def test_an_unserializable_value_raises_what_the_reference_path_raises():
