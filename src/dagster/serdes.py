@@ -184,6 +184,7 @@ _LEAF_TEXT = {
         ((int, "int"), "int.__repr__({v}) if type({v}) is int else "),
         ((float, "float"), "float.__repr__({v}) if type({v}) is float and {v} - {v} == 0.0 else "),
         ((bool, "bool"), "('true' if {v} else 'false') if type({v}) is bool else "),
+        ((list, "list"), "'[]' if type({v}) is list and not {v} else "),
     )
     for kind in kinds
 }
@@ -204,6 +205,8 @@ def _record_writer(tag: str, fields: tuple[str, ...], annotations: dict[str, Any
 
     The function's source is generated, one line per field, so that writing a record costs no
     loop, no per-field lookup and no intermediate list: this runs for every field of every event.
+    Each line tests first for the field's declared scalar type, then str and None, and hands a
+    nested record straight to its own writer.
     """
     pieces = ["{"]
     for position, key in enumerate(sorted(("__class__", *fields))):
@@ -226,10 +229,11 @@ def _record_writer(tag: str, fields: tuple[str, ...], annotations: dict[str, Any
         lines.append(
             "        "
             + declared.format(v=name)
-            + f"escape({name}) if type({name}) is str else 'null' if {name} is None else text({name}),"
+            + f"escape({name}) if type({name}) is str else 'null' if {name} is None "
+            + f"else writers.get(type({name}), text)({name}),"
         )
     lines.append("    )")
-    namespace = {"template": template, "escape": _escape, "text": _text}
+    namespace = {"template": template, "escape": _escape, "text": _text, "writers": _RECORD_WRITERS}
     exec("\n".join(lines), namespace)  # noqa: S102 (source built above from field positions only)
     return namespace["write"]
 
