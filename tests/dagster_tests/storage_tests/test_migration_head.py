@@ -1,4 +1,5 @@
-"""The head schema revision is read from our migration scripts without alembic, and agrees with it."""
+"""The head schema revision is read from our migration scripts, and a new database is stamped,
+without alembic; alembic computes and reads the very same."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import os
 import shutil
 
 import pytest
+import sqlalchemy as db
+from alembic import command
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from dagster.core.errors import DagsterInstanceSchemaError
 from dagster.core.storage import sql
-from dagster.core.storage.migration_head import read_head_revision
+from dagster.core.storage.migration_head import read_head_revision, stamp_revision
 
 VERSIONS = os.path.join(sql._ALEMBIC_DIR, "versions")
 
@@ -49,3 +53,32 @@ def test_a_script_without_a_revision_id_is_named(tmp_path):
     (versions / "broken.py").write_text("down_revision = None\n")
     with pytest.raises(DagsterInstanceSchemaError, match="broken.py assigns no revision id"):
         read_head_revision(str(versions))
+
+
+def _version_table(engine):
+    with engine.connect() as conn:
+        ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'alembic_version'").scalar()
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    return ddl, rows
+
+
+def test_a_new_database_is_stamped_exactly_as_alembic_stamps_it(tmp_path):
+    ours = db.create_engine(f"sqlite:///{tmp_path / 'ours.db'}")
+    theirs = db.create_engine(f"sqlite:///{tmp_path / 'theirs.db'}")
+    with ours.begin() as conn:
+        sql.stamp_head(conn)
+    with theirs.begin() as conn:
+        command.stamp(sql._alembic_config(conn), "head")
+
+    assert _version_table(ours) == _version_table(theirs)
+    assert _version_table(ours)[1] == [(sql.head_revision(),)]
+    with ours.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == sql.head_revision()
+
+
+def test_stamping_again_replaces_the_revision(tmp_path):
+    engine = db.create_engine(f"sqlite:///{tmp_path / 'db.db'}")
+    with engine.begin() as conn:
+        stamp_revision(conn, "c39c047fa021")
+        stamp_revision(conn, sql.head_revision())
+    assert _version_table(engine)[1] == [(sql.head_revision(),)]

@@ -1,8 +1,10 @@
-"""The head revision of our alembic migration scripts, read from the files without importing alembic.
+"""Our schema revision without alembic: the head revision read from the migration scripts, and the
+stamp that records a new database at it.
 
-Every storage compares its database with the head revision on first use; importing alembic for that
-alone (with mako and a module per SQL dialect) costs about a third of a second in every process.
-Alembic stays the tool that migrates.
+Every storage compares its database with the head revision on first use, and stamps a database it
+has just created; importing alembic for that alone (with mako and a module per SQL dialect) costs
+about a third of a second in every process. Alembic stays the tool that migrates, and reads the
+same ``alembic_version`` table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,18 @@ import ast
 import functools
 import os
 
+import sqlalchemy as db
+from sqlalchemy.engine import Connection
+
 from dagster.core.errors import DagsterInstanceSchemaError
+
+# The table ``alembic stamp`` creates (alembic's default version table).
+_VERSION_TABLE = db.Table(
+    "alembic_version",
+    db.MetaData(),
+    db.Column("version_num", db.String(32), nullable=False),
+    db.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 def _revision_fields(path: str) -> tuple[str, tuple[str, ...]]:
@@ -47,3 +60,10 @@ def read_head_revision(versions_dir: str) -> str:
             "they must form one line of revisions."
         )
     return heads[0]
+
+
+def stamp_revision(conn: Connection, revision: str) -> None:
+    """Record ``revision`` as the database's schema revision, as ``alembic stamp`` does."""
+    _VERSION_TABLE.create(conn, checkfirst=True)
+    conn.execute(_VERSION_TABLE.delete())
+    conn.execute(_VERSION_TABLE.insert().values(version_num=revision))

@@ -318,9 +318,9 @@ def is_known_revision(revision: str) -> bool:
 
 
 def stamp_head(conn: Connection) -> None:
-    from alembic import command
+    from dagster.core.storage.migration_head import stamp_revision
 
-    command.stamp(_alembic_config(conn), "head")
+    stamp_revision(conn, head_revision())
 
 
 def _database_name(conn: Connection) -> str:
