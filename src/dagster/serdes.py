@@ -73,7 +73,11 @@ def whitelist_for_serdes(klass: type | None = None, *, name: str | None = None):
         elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
             _WHITELISTED_TUPLES[tag] = cls
             _TUPLE_FIELDS[cls] = tuple(cls._fields)
-            _RECORD_WRITERS[cls] = _record_writer(tag, tuple(cls._fields), _declared_types(cls))
+            annotations = _declared_types(cls)
+            writer = _record_writer(tag, tuple(cls._fields), annotations)
+            if _only_strings_declared(cls, annotations):
+                writer = _remembering_writer(writer)
+            _RECORD_WRITERS[cls] = writer
             cls._serdes_tag = tag  # type: ignore[attr-defined]
             _register_reader(tag, cls)
         else:
@@ -197,6 +201,45 @@ def _declared_types(cls: type) -> dict[str, Any]:
         if annotations and set(cls._fields) <= set(annotations):
             return annotations
     return {}
+
+
+def _only_strings_declared(cls: type, annotations: dict[str, Any]) -> bool:
+    """Whether every field of ``cls`` is declared as a string, optional string or ``cls`` itself."""
+    allowed = {"str", "None", cls.__name__}
+    for field in cls._fields:
+        annotation = annotations.get(field)
+        annotation = getattr(annotation, "__forward_arg__", annotation)  # typing.ForwardRef("X | None")
+        if annotation is str:
+            continue
+        if not isinstance(annotation, str) or not {part.strip() for part in annotation.split("|")} <= allowed:
+            return False
+    return bool(cls._fields)
+
+
+def _remembering_writer(write: Callable[[tuple], str]) -> Callable[[tuple], str]:
+    """``write``, remembering the texts of records made only of strings and None (a solid handle,
+    a step output handle: the same few are written on every event of a step). A record equal to a
+    remembered one then has exactly its text (``1 == True`` cannot happen between strings)."""
+    texts: dict[tuple, str] = {}
+
+    def remembering(record: tuple) -> str:
+        try:
+            text = texts.get(record)
+        except TypeError:  # an unhashable value where a string was declared
+            return write(record)
+        if text is None:
+            text = write(record)
+            if _STRING_OR_NONE.issuperset(map(type, record)):
+                if len(texts) >= _REMEMBERED_TEXTS:
+                    texts.clear()
+                texts[record] = text
+        return text
+
+    return remembering
+
+
+_STRING_OR_NONE = frozenset({str, type(None)})
+_REMEMBERED_TEXTS = 1024
 
 
 def _record_writer(tag: str, fields: tuple[str, ...], annotations: dict[str, Any]) -> Callable[[tuple], str]:

@@ -366,3 +366,26 @@ def test_an_unserializable_value_raises_what_the_reference_path_raises():
 
     with pytest.raises(check.CheckError, match="Cannot serialize a value of type Opaque"):
         serialize_value({"a": [Opaque()]})
+
+
+def test_a_remembered_text_is_reused_only_for_a_record_of_the_same_strings():
+    # Handles made of strings are written once and their text reused on every event of the step.
+    handle = SolidHandle("extract", None)
+    assert serialize_value(handle) == serialize_value(SolidHandle("extract", None)) == reference_text(handle)
+    # Records read from odd storage may hold other values where strings were declared; equal
+    # values of other types (1 == True) must still be written as what they are.
+    as_int = tuple.__new__(StepOutputHandle, (1, "result"))
+    as_bool = tuple.__new__(StepOutputHandle, (True, "result"))
+    assert as_int == as_bool
+    assert (
+        serialize_value(as_int)
+        == reference_text(as_int)
+        == '{"__class__": "StepOutputHandle", "output_name": "result", "step_key": 1}'
+    )
+    assert (
+        serialize_value(as_bool)
+        == reference_text(as_bool)
+        == '{"__class__": "StepOutputHandle", "output_name": "result", "step_key": true}'
+    )
+    unhashable = tuple.__new__(StepOutputHandle, (["s"], "result"))
+    assert serialize_value(unhashable) == reference_text(unhashable)
