@@ -131,3 +131,18 @@ def meet():
 def failure_then_chain():
     """A failing step with three steps in a chain below it: every one of them must be skipped."""
     add_one.alias("third")(add_one.alias("second")(after_crash.alias("first")(explode())))
+
+
+@solid
+def where_am_i(_context):
+    """What a worker sees of its process: its parent, its environment and its working directory."""
+    return {
+        "ppid": os.getppid(),
+        "greeting": os.environ.get("DAGSTER_TEST_GREETING"),
+        "cwd": os.getcwd(),
+    }
+
+
+@pipeline
+def introspect():
+    where_am_i()

@@ -1,4 +1,4 @@
-"""The multiprocess engine with real spawned workers and a persistent SQLite instance."""
+"""The multiprocess engine with real worker processes and a persistent SQLite instance."""
 
 from __future__ import annotations
 
@@ -49,6 +49,24 @@ def test_diamond_runs_in_workers_and_reports_where(instance):
     assert {"STEP_START", "STEP_OUTPUT", "STEP_SUCCESS", "PIPELINE_SUCCESS"} <= stored
     assert instance.get_run_by_id(result.run_id).status.value == "SUCCESS"
     assert wait_until_gone(workers) == []
+
+
+def test_workers_come_from_a_fork_server_yet_see_the_parent_s_environment(instance, monkeypatch, tmp_path):
+    # The fork server outlives runs and was started with the environment of that moment; a worker
+    # started later must see the parent's environment and directory of the moment it starts.
+    execute_pipeline(loaded(pipelines.introspect), multiprocess_config(), instance=instance)
+    multiprocess_pool.stop_idle_pools()
+    monkeypatch.setenv("DAGSTER_TEST_GREETING", "hello from the parent")
+    monkeypatch.chdir(tmp_path)
+
+    result = execute_pipeline(loaded(pipelines.introspect), multiprocess_config(), instance=instance)
+    seen = result.result_for_solid("where_am_i").output_value()
+    assert seen["greeting"] == "hello from the parent"
+    assert seen["cwd"] == str(tmp_path)
+    # Forked by the fork server, not by this process, and no copy of this process's memory.
+    assert seen["ppid"] not in (os.getpid(), 1)
+    with open(f"/proc/{seen['ppid']}/cmdline", "rb") as cmdline:
+        assert b"multiprocessing.forkserver" in cmdline.read()
 
 
 def test_steps_run_at_the_same_time_in_different_workers(instance):

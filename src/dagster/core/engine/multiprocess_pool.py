@@ -329,7 +329,10 @@ def start_fork_server() -> None:
     if get_multiprocessing_context(WORKER_PRELOAD).get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError:
+            pass  # the engine tries again when it starts its workers, and reports the error then
 
 
 def acquire_pool(pipeline_context: Any, handle: Any, size: int) -> WorkerPool:

@@ -19,12 +19,17 @@ WORKER_MODULES = (
     "dagster.core.execution.worker_step",
     "dagster.core.execution.api",
     "dagster.core.execution.plan.plan",
+    "dagster.core.execution.plan.active",
+    "dagster.core.execution.plan.execute_plan",
+    "dagster.core.execution.plan.execute_step",
+    "dagster.core.definitions.environment_configs",
     "dagster.core.system_config.objects",
+    "dagster.config.snap",
+    "dagster.loggers",
     "dagster.core.instance",
     "dagster.core.storage.root",
     "dagster.core.storage.runs.sqlite",
     "dagster.core.storage.event_log.sqlite",
-    "dagster.core.storage.schedules.sqlite",
     "dagster.core.storage.local_compute_log_manager",
     "yaml",  # the configuration of the instance's storages
 )
