@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME_DEMO := $(CURDIR)/.dagster_home
 
-.PHONY: install demo test bench lint clean
+.PHONY: install bytecode demo test bench lint clean
 
 install: $(STAMP)
 
@@ -15,13 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[all]'
 	@touch $(STAMP)
 
-demo: install
+# Compile our sources once: where PYTHONDONTWRITEBYTECODE is set (CI does), every process that
+# imports dagster (pool workers, CLI runs, subprocess launches) would otherwise compile it again.
+bytecode: install
+	@$(BIN)/python -m compileall -q src examples >/dev/null
+
+demo: bytecode
 	@bash scripts/demo.sh
 
-test: install
+test: bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
-bench: install
+bench: bytecode
 	$(BIN)/python -m benchmarks
 
 lint: install
