@@ -65,3 +65,17 @@ def test_disposing_the_instance_checkpoints_what_is_left(tmp_path):
     assert rows_in_main_file(path) == 6
     reopened = DagsterInstance.local_temp(str(tmp_path))
     assert [record.user_message for record in reopened.all_logs("run")] == [f"message {i}" for i in range(6)]
+
+
+def test_the_wal_is_started_over_during_a_long_burst_of_commits(tmp_path):
+    # Without a checkpoint that no write overlaps, SQLite never reuses the WAL and it grows for ever.
+    instance = DagsterInstance.local_temp(str(tmp_path))
+    storage = instance._event_storage
+    wal = events_db(instance) + "-wal"
+    sizes = []
+    for round_ in range(6):
+        for index in range(sqlite_checkpoint.CHECKPOINT_EVERY_COMMITS):
+            storage.store_event(message("run", round_ * 1000 + index))
+        sizes.append(os.path.getsize(wal))
+    assert len(instance.all_logs("run")) == 6 * sqlite_checkpoint.CHECKPOINT_EVERY_COMMITS
+    assert max(sizes) < 3 * sizes[0], sizes

@@ -40,6 +40,9 @@ T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 BUSY_RETRIES = 5
 
+# The size a WAL file is cut back to when SQLite starts it over (a long burst of writes can grow it).
+WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+
 # Connection execution option that makes a SQLite transaction take the write lock up front.
 WRITE_OPTION = "dagster_write"
 
@@ -135,7 +138,7 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
             if engine.url.database:
                 path = os.path.abspath(engine.url.database)
                 _WRITE_LOCKS[engine] = WriteLock(path + ".write-lock")
-                _CHECKPOINTERS[engine] = WalCheckpointer(path)
+                _CHECKPOINTERS[engine] = WalCheckpointer(path, _WRITE_LOCKS[engine])
         return engine
 
 
@@ -156,6 +159,7 @@ def _create_sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # a WalCheckpointer thread does it
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.close()
 

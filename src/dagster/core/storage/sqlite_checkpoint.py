@@ -5,9 +5,12 @@ SQLite's automatic checkpoint runs inside whichever commit pushes the WAL past 1
 takes milliseconds while the others take tens of microseconds, so on a persistent instance about
 half of the time spent writing events went to checkpoints. Our connections turn the automatic
 checkpoint off; each process counts its own write transactions per file and, every
-``CHECKPOINT_EVERY_COMMITS``, wakes a thread that runs a ``PASSIVE`` checkpoint (it never blocks
-writers or readers; frames it cannot copy yet are copied by the next one). The same happens when
-the file's engine is disposed and when the process exits, if anything was committed since.
+``CHECKPOINT_EVERY_COMMITS``, wakes a thread that runs a ``PASSIVE`` checkpoint while writers go
+on, then a second one, for the frames they added meanwhile, holding our write lock for that short
+moment: only a checkpoint no write overlapped lets SQLite start the WAL over, so the WAL stays small
+(it grew without end otherwise). A checkpoint also runs when the file's engine is disposed and when
+the process exits, if anything was committed since. Frames not copied yet stay in the WAL, where
+readers find them: a failed checkpoint loses nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import sqlite3
 import threading
 import weakref
+from contextlib import AbstractContextManager
 
 # Write transactions (of this process, on one file) between two checkpoints. An event commit adds
 # two or three pages to the WAL, so this keeps it near SQLite's default of 1,000 pages.
@@ -26,10 +30,12 @@ _LIVE: weakref.WeakSet[WalCheckpointer] = weakref.WeakSet()
 
 
 class WalCheckpointer:
-    """Checkpoints the WAL of the database at ``path`` after every few commits of this process."""
+    """Checkpoints the WAL of the database at ``path`` after every few commits of this process;
+    ``write_lock`` is the lock our writers of that file take (see ``sql.WriteLock``)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, write_lock: AbstractContextManager | None = None) -> None:
         self._path = path
+        self._write_lock = write_lock
         self._pid = os.getpid()
         self._pending = 0
         self._wake = threading.Event()
@@ -66,20 +72,28 @@ class WalCheckpointer:
             self._wake.clear()
             if self._closed:
                 return
+            # SQLite starts the WAL over (writing at its start again, into blocks the file already
+            # has, with a small index) only when a write transaction begins after a checkpoint that
+            # copied every frame and overlapped no write. So the bulk is copied while writers go on,
+            # and the few frames they add meanwhile are copied under the write lock.
             checkpoint(self._path)
+            if self._write_lock is not None:
+                with self._write_lock:
+                    checkpoint(self._path)
 
 
-def checkpoint(path: str) -> None:
-    """A passive checkpoint of ``path``'s WAL; a failure is left to the next one (nothing is lost:
-    frames not copied stay in the WAL, where readers find them)."""
+def checkpoint(path: str) -> bool:
+    """A passive checkpoint of ``path``'s WAL; True if it copied every frame. A failure is left to
+    the next one (nothing is lost: frames not copied stay in the WAL, where readers find them)."""
     try:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error:
-        return
+        return False
     try:
-        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except sqlite3.Error:
-        pass
+        _busy, frames, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return frames == copied
+    except (sqlite3.Error, TypeError):
+        return False
     finally:
         connection.close()
 

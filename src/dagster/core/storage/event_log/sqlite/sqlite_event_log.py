@@ -10,7 +10,9 @@ process. A ``base_dir`` that still holds 0.7's per-run files raises
 
 from __future__ import annotations
 
+import math
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Connection
 from dagster import check
 from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
-from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_row
+from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
 from dagster.core.storage.event_log.sqlite.legacy import (
     EVENTS_DB_NAME,
     check_legacy_run_files,
@@ -29,7 +31,7 @@ from dagster.core.storage.event_log.sqlite.legacy import (
     legacy_run_files,
 )
 from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
-from dagster.serdes import ConfigurableClass, ConfigurableClassData
+from dagster.serdes import ConfigurableClass, ConfigurableClassData, serialize_dagster_namedtuple
 from dagster.utils import ensure_dir
 
 # The SQLite form of SqlEventLogStorageTable.insert(); timestamps in SQLAlchemy's SQLite DATETIME format.
@@ -147,12 +149,33 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
 
 
 def _insert_params(event: Any) -> tuple:
-    row = event_row(event)
+    """The values of ``_INSERT_SQL`` for one record (the columns of ``event_row``)."""
+    dagster_event = event.dagster_event
+    event_type = None if dagster_event is None else dagster_event.event_type_value
     return (
-        row["run_id"],
-        row["event"],
-        row["dagster_event_type"],
-        f"{row['timestamp']:%Y-%m-%d %H:%M:%S.%f}",
-        row["step_key"],
-        row["asset_key"],
+        event.run_id,
+        serialize_dagster_namedtuple(event),
+        event_type,
+        _timestamp_text(event.timestamp),
+        event.step_key,
+        dagster_event.asset_key if event_type == "STEP_MATERIALIZATION" else None,
     )
+
+
+# The text of the last whole second formatted, as (second, "YYYY-MM-DD HH:MM:SS"): events come in
+# bursts within one second, and formatting a datetime costs more than the rest of a row.
+_last_second: tuple[int, str] = (-1, "")
+
+
+def _timestamp_text(timestamp: float) -> str:
+    """``timestamp`` (seconds since the epoch) as SQLAlchemy stores a naive UTC DATETIME in SQLite."""
+    global _last_second
+    second = math.floor(timestamp)
+    micros = round((timestamp - second) * 1_000_000)
+    if micros == 1_000_000:
+        second, micros = second + 1, 0
+    cached_second, text = _last_second
+    if second != cached_second:
+        text = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))
+        _last_second = (second, text)
+    return f"{text}.{micros:06d}"
