@@ -17,8 +17,8 @@ pytestmark = pytest.mark.postgres
 class StatusWriteFails(PostgresRunStorage):
     """A run storage whose status update fails after its SQL ran (a fault injected on purpose)."""
 
-    def apply_run_status(self, conn, run_id, status):
-        super().apply_run_status(conn, run_id, status)
+    def apply_run_status(self, conn, run_id, status, new_tags=None):
+        super().apply_run_status(conn, run_id, status, new_tags)
         raise RuntimeError("status update failed")
 
 

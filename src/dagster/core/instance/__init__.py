@@ -404,7 +404,8 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
     def handle_new_event(self, event: EventRecord) -> None:
         """Store ``event``; a PIPELINE_START/SUCCESS/FAILURE event also moves the run's status (in
         the same transaction when the storages share a database). On a persistent instance,
-        PIPELINE_START first tags the run with this process's identity (see ``run_liveness``).
+        PIPELINE_START also tags the run with this process's identity (see ``run_liveness``), in the
+        write that makes it STARTED.
 
         While this thread holds events (:meth:`hold_events`), the event is kept until
         :meth:`release_events` instead."""
@@ -414,12 +415,14 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
             held.append(event)
             return
         if dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES:
-            if (
-                dagster_event.event_type_value == "PIPELINE_START"
+            # The run becomes STARTED together with the tags that say which process runs it.
+            process_tags = (
+                current_process_tags()
+                if dagster_event.event_type_value == "PIPELINE_START"
                 and self._instance_type is InstanceType.PERSISTENT
-            ):
-                self._tag_run_process(event.run_id)
-            self._event_storage.store_event_with_run_status(event, self._run_storage)
+                else None
+            )
+            self._event_storage.store_event_with_run_status(event, self._run_storage, process_tags)
         else:
             self._event_storage.store_event(event)
         listeners = self._subscribers.get(event.run_id)
@@ -452,12 +455,6 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
                 for listener in self._subscribers.get(event.run_id, ()):
                     listener(event)
         return True
-
-    def _tag_run_process(self, run_id: str) -> None:
-        try:
-            self._run_storage.add_run_tags(run_id, current_process_tags())
-        except check.CheckError:  # a run this instance does not store: nothing to watch over
-            pass
 
     def get_logger(self) -> logging.Logger:
         """A python logger that turns the structured records of a run's log manager into stored events."""

@@ -156,6 +156,18 @@ class TestRunStorage:
         storage.handle_run_event("unknown", _PipelineEvent("PIPELINE_START"))
         assert storage.has_run("unknown") is False
 
+    def test_a_status_change_can_add_tags_with_it(self, storage: RunStorage) -> None:
+        storage.add_run(make_run("r1", tags={"team": "data", "dagster/pid": "old"}))
+        storage.handle_run_event("r1", _PipelineEvent("PIPELINE_START"), {"dagster/pid": "42", "host": "h"})
+        run = storage.get_run_by_id("r1")
+        assert run.status == PipelineRunStatus.STARTED
+        assert run.tags == {"team": "data", "dagster/pid": "42", "host": "h"}
+        assert [r.run_id for r in storage.get_runs(PipelineRunsFilter(tags={"dagster/pid": "42"}))] == ["r1"]
+        assert storage.get_runs(PipelineRunsFilter(tags={"dagster/pid": "old"})) == []
+        # Events that change no status add no tags either.
+        storage.handle_run_event("r1", _PipelineEvent("STEP_START"), {"other": "x"})
+        assert "other" not in storage.get_run_by_id("r1").tags
+
     def test_run_group(self, storage: RunStorage) -> None:
         storage.add_run(make_run("root"))
         storage.add_run(make_run("other"))

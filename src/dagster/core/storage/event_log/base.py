@@ -68,14 +68,17 @@ class EventLogStorage(ABC):
     def is_persistent(self) -> bool:
         """Whether events survive this process."""
 
-    def store_event_with_run_status(self, event: Any, run_storage: Any) -> None:
+    def store_event_with_run_status(
+        self, event: Any, run_storage: Any, new_run_tags: dict[str, str] | None = None
+    ) -> None:
         """Store ``event``; for a PIPELINE_START/SUCCESS/FAILURE also update the run's status in
-        ``run_storage``. The event is written first: the event log is the source of truth, and SQL
-        storages that share one database override this to do both in a single transaction."""
+        ``run_storage`` (adding ``new_run_tags`` with it). The event is written first: the event log
+        is the source of truth, and SQL storages that share one database override this to do both in
+        a single transaction."""
         self.store_event(event)
         dagster_event = event.dagster_event
         if dagster_event is not None and dagster_event.event_type_value in PIPELINE_EVENT_STATUS:
-            run_storage.handle_run_event(event.run_id, dagster_event)
+            run_storage.handle_run_event(event.run_id, dagster_event, new_run_tags)
 
     def get_run_status_from_events(self, run_id: str) -> PipelineRunStatus | None:
         """The status the run's last PIPELINE_START/SUCCESS/FAILURE event implies (None if it has

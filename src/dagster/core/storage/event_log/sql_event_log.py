@@ -115,7 +115,9 @@ class SqlEventLogStorage(EventLogStorage):
         rows = [event_row(event) for event in events]
         self._write(lambda conn: conn.execute(_INSERT, rows), events[0].run_id)
 
-    def store_event_with_run_status(self, event: Any, run_storage: Any) -> None:
+    def store_event_with_run_status(
+        self, event: Any, run_storage: Any, new_run_tags: dict[str, str] | None = None
+    ) -> None:
         """Store ``event``; for a PIPELINE_START/SUCCESS/FAILURE also update the run's status. When
         the run storage lives in the same database, both happen in one transaction."""
         from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
@@ -131,13 +133,13 @@ class SqlEventLogStorage(EventLogStorage):
             and run_storage.database_url == self.database_url
         )
         if not shared:
-            super().store_event_with_run_status(event, run_storage)
+            super().store_event_with_run_status(event, run_storage, new_run_tags)
             return
         row = event_row(event)
 
         def _both(conn: Connection) -> None:
             conn.execute(_INSERT, row)
-            run_storage.apply_run_status(conn, event.run_id, status)
+            run_storage.apply_run_status(conn, event.run_id, status, new_run_tags)
 
         self._write(_both, event.run_id)
 

@@ -29,8 +29,9 @@ class RunStorage(ABC):
         ``DagsterSnapshotDoesNotExist`` when the run points at a snapshot that is not stored."""
 
     @abstractmethod
-    def handle_run_event(self, run_id: str, event: Any) -> None:
-        """Apply the status transition of a pipeline ``DagsterEvent``; other events are ignored."""
+    def handle_run_event(self, run_id: str, event: Any, new_tags: dict[str, str] | None = None) -> None:
+        """Apply the status transition of a pipeline ``DagsterEvent``, adding ``new_tags`` to the run in
+        the same write; other events are ignored."""
 
     @abstractmethod
     def get_runs(

@@ -40,14 +40,15 @@ class InMemoryRunStorage(RunStorage):
             self._runs[pipeline_run.run_id] = pipeline_run
         return pipeline_run
 
-    def handle_run_event(self, run_id: str, event: Any) -> None:
+    def handle_run_event(self, run_id: str, event: Any, new_tags: dict[str, str] | None = None) -> None:
         status = PIPELINE_EVENT_STATUS.get(event.event_type_value)
         if status is None:
             return
         with self._lock:
             run = self._runs.get(run_id)
             if run is not None:
-                self._runs[run_id] = run.with_status(status)
+                run = run.with_status(status)
+                self._runs[run_id] = run.with_tags({**run.tags, **new_tags}) if new_tags else run
 
     def get_runs(
         self, filters: PipelineRunsFilter | None = None, cursor: str | None = None, limit: int | None = None

@@ -122,19 +122,28 @@ class SqlRunStorage(RunStorage):
             ) from exc
         return pipeline_run
 
-    def handle_run_event(self, run_id: str, event: Any) -> None:
+    def handle_run_event(self, run_id: str, event: Any, new_tags: dict[str, str] | None = None) -> None:
         status = PIPELINE_EVENT_STATUS.get(event.event_type_value)
         if status is not None:
-            self._write(lambda conn: self.apply_run_status(conn, run_id, status))
+            self._write(lambda conn: self.apply_run_status(conn, run_id, status, new_tags))
 
-    def apply_run_status(self, conn: Connection, run_id: str, status: PipelineRunStatus) -> None:
-        """Set a run's status (column and body) on ``conn``, inside the caller's transaction."""
+    def apply_run_status(
+        self,
+        conn: Connection,
+        run_id: str,
+        status: PipelineRunStatus,
+        new_tags: dict[str, str] | None = None,
+    ) -> None:
+        """Set a run's status (column and body), and add ``new_tags``, on ``conn``, inside the
+        caller's transaction. A run that is not stored is left alone."""
         row = conn.execute(
             db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id).with_for_update()
         ).first()
         if row is None:
             return
         run = deserialize_json_to_dagster_namedtuple(row[0]).with_status(status)
+        if new_tags:
+            run = run.with_tags({**run.tags, **new_tags})
         conn.execute(
             RunsTable.update()
             .where(RunsTable.c.run_id == run_id)
@@ -142,6 +151,8 @@ class SqlRunStorage(RunStorage):
                 status=status.value, run_body=serialize_dagster_namedtuple(run), update_timestamp=utc_now()
             )
         )
+        if new_tags:
+            _replace_tag_rows(conn, run_id, new_tags)
 
     def _filtered(
         self, query: Any, filters: PipelineRunsFilter | None, semi_join_tag: str | None = None
@@ -270,15 +281,7 @@ class SqlRunStorage(RunStorage):
                 .where(RunsTable.c.run_id == run_id)
                 .values(run_body=serialize_dagster_namedtuple(run), update_timestamp=utc_now())
             )
-            conn.execute(
-                RunTagsTable.delete().where(
-                    RunTagsTable.c.run_id == run_id, RunTagsTable.c.key.in_(list(new_tags))
-                )
-            )
-            conn.execute(
-                RunTagsTable.insert(),
-                [{"run_id": run_id, "key": key, "value": value} for key, value in new_tags.items()],
-            )
+            _replace_tag_rows(conn, run_id, new_tags)
 
         if new_tags:
             self._write(_update)
@@ -369,3 +372,13 @@ class SqlRunStorage(RunStorage):
             conn.execute(RunsTable.delete().where(RunsTable.c.run_id == run_id))
 
         self._write(_delete)
+
+
+def _replace_tag_rows(conn: Connection, run_id: str, tags: dict[str, str]) -> None:
+    """Write the tag rows of ``tags`` for a run, replacing rows of the same keys."""
+    conn.execute(
+        RunTagsTable.delete().where(RunTagsTable.c.run_id == run_id, RunTagsTable.c.key.in_(list(tags)))
+    )
+    conn.execute(
+        RunTagsTable.insert(), [{"run_id": run_id, "key": key, "value": value} for key, value in tags.items()]
+    )
