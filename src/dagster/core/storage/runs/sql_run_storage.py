@@ -32,6 +32,27 @@ T = TypeVar("T")
 PIPELINE_SNAPSHOT = "PIPELINE"
 EXECUTION_PLAN_SNAPSHOT = "EXECUTION_PLAN"
 
+# The statements every run writes, built once: building a Core statement costs more than running it.
+_RUN_BODY_FOR_UPDATE = (
+    db.select(RunsTable.c.run_body)
+    .where(RunsTable.c.run_id == db.bindparam("target_run_id"))
+    .with_for_update()
+)
+_SET_STATUS_AND_BODY = (
+    RunsTable.update()
+    .where(RunsTable.c.run_id == db.bindparam("target_run_id"))
+    .values(
+        status=db.bindparam("new_status"),
+        run_body=db.bindparam("new_body"),
+        update_timestamp=db.bindparam("now"),
+    )
+)
+_DELETE_TAG_ROWS = RunTagsTable.delete().where(
+    RunTagsTable.c.run_id == db.bindparam("target_run_id"),
+    RunTagsTable.c.key.in_(db.bindparam("keys", expanding=True)),
+)
+_INSERT_TAG_ROWS = RunTagsTable.insert()
+
 
 class SqlRunStorage(RunStorage):
     """Implements every query of :class:`RunStorage` in SQL. Subclasses provide :meth:`connect`
@@ -136,20 +157,20 @@ class SqlRunStorage(RunStorage):
     ) -> None:
         """Set a run's status (column and body), and add ``new_tags``, on ``conn``, inside the
         caller's transaction. A run that is not stored is left alone."""
-        row = conn.execute(
-            db.select(RunsTable.c.run_body).where(RunsTable.c.run_id == run_id).with_for_update()
-        ).first()
+        row = conn.execute(_RUN_BODY_FOR_UPDATE, {"target_run_id": run_id}).first()
         if row is None:
             return
         run = deserialize_json_to_dagster_namedtuple(row[0]).with_status(status)
         if new_tags:
             run = run.with_tags({**run.tags, **new_tags})
         conn.execute(
-            RunsTable.update()
-            .where(RunsTable.c.run_id == run_id)
-            .values(
-                status=status.value, run_body=serialize_dagster_namedtuple(run), update_timestamp=utc_now()
-            )
+            _SET_STATUS_AND_BODY,
+            {
+                "target_run_id": run_id,
+                "new_status": status.value,
+                "new_body": serialize_dagster_namedtuple(run),
+                "now": utc_now(),
+            },
         )
         if new_tags:
             _replace_tag_rows(conn, run_id, new_tags)
@@ -376,9 +397,6 @@ class SqlRunStorage(RunStorage):
 
 def _replace_tag_rows(conn: Connection, run_id: str, tags: dict[str, str]) -> None:
     """Write the tag rows of ``tags`` for a run, replacing rows of the same keys."""
-    conn.execute(
-        RunTagsTable.delete().where(RunTagsTable.c.run_id == run_id, RunTagsTable.c.key.in_(list(tags)))
-    )
-    conn.execute(
-        RunTagsTable.insert(), [{"run_id": run_id, "key": key, "value": value} for key, value in tags.items()]
-    )
+    conn.execute(_DELETE_TAG_ROWS, {"target_run_id": run_id, "keys": list(tags)})
+    rows = [{"run_id": run_id, "key": key, "value": value} for key, value in tags.items()]
+    conn.execute(_INSERT_TAG_ROWS, rows)
