@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dagster import (
+    DagsterType,
     InputDefinition,
     Output,
     OutputDefinition,
@@ -135,3 +136,56 @@ def test_with_raise_on_error_the_failure_is_stored_before_the_error_is_raised(in
         execute_pipeline(type_mismatch, QUIET, instance=instance)
     [run] = instance.get_runs()
     assert stored_types_of_run(instance, run.run_id, "rejects_its_input.compute")[-1] == "STEP_FAILURE"
+
+
+SEEN_BY_TYPE_CHECK: list[list[str]] = []
+# A type check's context has no instance: the test hands it the one the run uses.
+RUN_INSTANCE: list[DagsterInstance] = []
+
+
+def checking_even(context, value):
+    records = RUN_INSTANCE[0].all_logs(context.run_id)
+    SEEN_BY_TYPE_CHECK.append(
+        [
+            r.dagster_event.event_type_value
+            for r in records
+            if r.is_dagster_event and r.step_key == "halve.compute"
+        ]
+    )
+    context.log.info("checked")
+    return value % 2 == 0
+
+
+Even = DagsterType(name="Even", type_check_fn=checking_even)
+
+
+@lambda_solid(input_defs=[InputDefinition("number", Even)])
+def halve(number):
+    return number // 2
+
+
+@lambda_solid
+def four():
+    return 4
+
+
+@pipeline
+def checked_input():
+    halve(four())
+
+
+def test_a_user_type_check_finds_the_events_before_it_stored(instance):
+    SEEN_BY_TYPE_CHECK.clear()
+    RUN_INSTANCE[:] = [instance]
+    result = execute_pipeline(checked_input, QUIET, instance=instance)
+    assert result.success
+    assert SEEN_BY_TYPE_CHECK == [["STEP_START", "OBJECT_STORE_OPERATION"]]
+    assert stored_types_of_run(instance, result.run_id, "halve.compute") == [
+        "STEP_START",
+        "OBJECT_STORE_OPERATION",
+        "log: checked",
+        "STEP_INPUT",
+        "STEP_OUTPUT",
+        "OBJECT_STORE_OPERATION",
+        "STEP_SUCCESS",
+    ]

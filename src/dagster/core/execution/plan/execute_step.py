@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dagster.core.definitions.events import (
@@ -272,6 +273,20 @@ def _user_event_sequence(step_context: Any, compute_context: SolidExecutionConte
             yield event
 
 
+@contextmanager
+def _events_stored_first(step_context: Any) -> Iterator[None]:
+    """Around user code other than the compute function (a type check, loading an input from
+    config, materializing an output): the events held so far are stored before it runs, what it
+    logs is stored at once, and holding resumes after it. (Its events are yielded later, with the
+    next group.)"""
+    instance = step_context.instance
+    instance.release_events()
+    try:
+        yield
+    finally:
+        instance.hold_events()
+
+
 def _load_input(step_context: Any, step_input: Any):
     """Load one input's value (a generator: it yields object store events, returns the value)."""
     source = step_input.source_type
@@ -299,7 +314,8 @@ def _load_input(step_context: Any, step_input: Any):
                 f"{sys.exc_info()[1]!r}"
             ),
         ):
-            return hydration.construct_from_config_value(step_context, step_input.config_data)
+            with _events_stored_first(step_context):
+                return hydration.construct_from_config_value(step_context, step_input.config_data)
     return step_input.default_value
 
 
@@ -327,7 +343,8 @@ def _type_check(step_context: Any, step_io: Any, value: Any, what: str):
             f'"{step_context.step.key}": {sys.exc_info()[1]!r}'
         ),
     ):
-        return dagster_type.type_check(type_context, value)
+        with _events_stored_first(step_context):
+            return dagster_type.type_check(type_context, value)
 
 
 def _type_checked_input_event(step_context: Any, step_input: Any, value: Any) -> Iterator[DagsterEvent]:
@@ -417,7 +434,8 @@ def _config_materializations(step_context, step_output, config_value, value) -> 
             f'"{step_context.step.key}" from the run config: {sys.exc_info()[1]!r}'
         ),
     ):
-        materializations = materializer.materialize_runtime_value(step_context, config_value, value)
+        with _events_stored_first(step_context):
+            materializations = materializer.materialize_runtime_value(step_context, config_value, value)
     if isinstance(materializations, Materialization):
         materializations = [materializations]
     for materialization in materializations or ():
