@@ -415,46 +415,50 @@ def test_forked_child_captures_its_own_step(tmp_path):
     assert manager.is_watch_completed("run-1", "child")
 
 
-def _open_fds() -> set[str]:
-    """What this process's open fds point at (paths, pipes, sockets)."""
+def _open_fds(under: object) -> set[str]:
+    """The files under ``under`` this process has open (other tests of this process may open or
+    close their own files meanwhile: a collected manager closes its index at any moment)."""
+    prefix = str(under)
     targets = set()
     for fd in os.listdir("/proc/self/fd"):
         try:
-            targets.add(os.readlink(f"/proc/self/fd/{fd}"))
+            target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:  # the fd of the listing itself, closed meanwhile
-            pass
+            continue
+        if target.startswith(prefix):
+            targets.add(target)
     return targets
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to list open fds")
 def test_one_index_fd_open_at_a_time_across_many_runs(tmp_path):
     manager = LocalComputeLogManager(str(tmp_path))
-    before = _open_fds()
+    before = _open_fds(tmp_path)
     for number in range(300):
         for key in ("a.compute", "b.compute"):
             with manager.watch(_run(f"run-{number}"), key):
                 pass
-    assert _open_fds() - before == {str(tmp_path / "run-299" / "compute_logs" / "completed_keys.log")}
+    assert _open_fds(tmp_path) - before == {str(tmp_path / "run-299" / "compute_logs" / "completed_keys.log")}
     for number in (0, 150, 299):
         index = tmp_path / f"run-{number}" / "compute_logs" / "completed_keys.log"
         assert index.read_text() == "-a.compute\n+a.compute\n-b.compute\n+b.compute\n"
         assert manager.is_watch_completed(f"run-{number}", "b.compute")
     manager.dispose()
-    assert _open_fds() == before
+    assert _open_fds(tmp_path) == before
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to list open fds")
 def test_a_manager_dropped_without_dispose_closes_its_index(tmp_path):
     import gc
 
-    before = _open_fds()
+    before = _open_fds(tmp_path)
     manager = LocalComputeLogManager(str(tmp_path))
     with manager.watch(_run(), "s"):
         pass
-    assert _open_fds() - before == {str(tmp_path / "run-1" / "compute_logs" / "completed_keys.log")}
+    assert _open_fds(tmp_path) - before == {str(tmp_path / "run-1" / "compute_logs" / "completed_keys.log")}
     del manager
     gc.collect()
-    assert _open_fds() == before
+    assert _open_fds(tmp_path) == before
 
 
 def test_marks_of_runs_interleaved_by_threads_land_in_their_own_index(tmp_path):

@@ -9,6 +9,7 @@ import os
 import pickle
 import shutil
 import threading
+import time
 
 import pytest
 
@@ -130,15 +131,16 @@ def test_processes_writing_the_same_value_never_leave_a_partial_file(tmp_path):
     sees one writer's whole value, and no temp file is left behind."""
     key = str(tmp_path / "storage" / RUN / "intermediates" / "a.compute" / "result")
     FilesystemObjectStore().set_object(key, b"\x00" * 200_000)
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
+    # Spawned, not forked: a fork of this test process (other tests' threads hold locks) can hang.
+    context = multiprocessing.get_context("spawn")
     writers = [context.Process(target=_write_many, args=(key, fill, 150)) for fill in (1, 2)]
     for writer in writers:
         writer.start()
     seen = set()
     reader = FilesystemObjectStore()
+    deadline = time.monotonic() + 120
     while any(writer.is_alive() for writer in writers):
+        assert time.monotonic() < deadline, "the writer processes did not finish"
         value = reader.get_object(key).obj
         assert len(value) == 200_000 and value == value[:1] * 200_000
         seen.add(value[0])
