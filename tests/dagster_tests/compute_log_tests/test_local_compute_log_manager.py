@@ -5,6 +5,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -398,6 +399,19 @@ def test_completion_is_shared_between_processes_and_honours_old_markers(tmp_path
     assert first.is_watch_completed("run-1", "old.compute")
 
 
+def _child_status(pid: int, timeout: float = 60.0) -> int:
+    """The wait status of a forked child; a child that hangs is killed and the test fails."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError(f"the forked child (pid {pid}) did not finish in {timeout} s")
+
+
 def test_forked_child_captures_its_own_step(tmp_path):
     manager = LocalComputeLogManager(str(tmp_path))
     with manager.watch(_run(), "parent"):
@@ -409,7 +423,7 @@ def test_forked_child_captures_its_own_step(tmp_path):
                     print("child line")
             finally:
                 os._exit(0)
-        assert os.waitpid(pid, 0)[1] == 0
+        assert _child_status(pid) == 0
     assert _read(manager, "child", OUT) == "child line\n"
     assert _read(manager, "parent", OUT) == "parent line\nchild line\n"  # the child mirrors into it
     assert manager.is_watch_completed("run-1", "child")
@@ -493,7 +507,7 @@ def test_forked_child_marks_through_the_inherited_index_and_leaves_the_parents_a
                 print("child in run-2")
         finally:
             os._exit(0)
-    assert os.waitpid(pid, 0)[1] == 0
+    assert _child_status(pid) == 0
     with manager.watch(_run("run-1"), "d"):
         print("parent again")
     manager.dispose()
