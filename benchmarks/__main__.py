@@ -1,17 +1,53 @@
-"""``python -m benchmarks [name ...]``: run the benchmark modules and print one table."""
+"""``python -m benchmarks [name ...]``: run the benchmark modules and print one table.
+
+Each module runs in a fresh interpreter of its own, as a user's process would: threads, pools,
+clusters and caches one area leaves behind must not weigh on the next area's figures.
+"""
 
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
+import subprocess
 import sys
 import time
 import traceback
 
 import benchmarks
+from benchmarks import Row
+
+_CHILD_FLAG = "--one-module"
+
+
+def _run_here(name: str) -> int:
+    """Run one module in this process and print its rows as JSON (the parent reads them)."""
+    try:
+        rows = importlib.import_module(f"benchmarks.{name}").run()
+    except Exception:
+        print(f"{name} failed:\n{traceback.format_exc()}", file=sys.stderr)
+        return 1
+    print(json.dumps([list(row) for row in rows]))
+    return 0
+
+
+def _run_apart(name: str) -> tuple[list[Row], bool]:
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-m", "benchmarks", _CHILD_FLAG, name], stdout=subprocess.PIPE, text=True
+    )
+    print(f"  ran {name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    lines = child.stdout.strip().splitlines()
+    if child.returncode != 0 or not lines:
+        if lines:
+            print("\n".join(lines), file=sys.stderr)
+        return [], False
+    return [Row(*fields) for fields in json.loads(lines[-1])], True
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == [_CHILD_FLAG]:
+        return _run_here(argv[1])
     wanted = set(argv)
     names = sorted(
         info.name for info in pkgutil.iter_modules(benchmarks.__path__) if info.name.startswith("bench_")
@@ -20,14 +56,9 @@ def main(argv: list[str]) -> int:
     for name in names:
         if wanted and name not in wanted and name.removeprefix("bench_") not in wanted:
             continue
-        started = time.perf_counter()
-        try:
-            module = importlib.import_module(f"benchmarks.{name}")
-            rows.extend(module.run())
-        except Exception:
-            failures += 1
-            print(f"{name} failed:\n{traceback.format_exc()}", file=sys.stderr)
-        print(f"  ran {name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        module_rows, ok = _run_apart(name)
+        rows.extend(module_rows)
+        failures += not ok
     width = max([len(r.name) for r in rows] + [9])
     print(f"{'benchmark':<{width}}  {'value':>12}  {'unit':<8}  {'target':<18}  ok")
     print("-" * (width + 48))
