@@ -79,3 +79,9 @@ def test_the_wal_is_started_over_during_a_long_burst_of_commits(tmp_path):
         sizes.append(os.path.getsize(wal))
     assert len(instance.all_logs("run")) == 6 * sqlite_checkpoint.CHECKPOINT_EVERY_COMMITS
     assert max(sizes) < 3 * sizes[0], sizes
+
+
+def test_a_checkpoint_of_a_deleted_database_creates_nothing(tmp_path):
+    path = tmp_path / "gone.db"
+    assert sqlite_checkpoint.checkpoint(str(path)) is False
+    assert not path.exists()

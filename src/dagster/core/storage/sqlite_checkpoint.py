@@ -19,6 +19,7 @@ import atexit
 import os
 import sqlite3
 import threading
+import urllib.parse
 import weakref
 from contextlib import AbstractContextManager
 
@@ -86,7 +87,13 @@ def checkpoint(path: str) -> bool:
     """A passive checkpoint of ``path``'s WAL; True if it copied every frame. A failure is left to
     the next one (nothing is lost: frames not copied stay in the WAL, where readers find them)."""
     try:
-        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # mode=rw: a file deleted meanwhile (a removed temp instance) is not created again, empty.
+        connection = sqlite3.connect(
+            f"file:{urllib.parse.quote(path)}?mode=rw",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     except sqlite3.Error:
         return False
     try:
