@@ -17,10 +17,18 @@ from sqlalchemy.engine import Connection
 
 from dagster import check
 from dagster.core.storage.event_log.base import EventCallback
-from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
+from dagster.core.storage.event_log.schema import (
+    ASSET_KEY_INDEX,
+    EVENT_LOG_TABLE_NAMES,
+    HAS_ASSET_KEY,
+    SqlEventLogStorageMetadata,
+)
 from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_row
 from dagster_postgres.notify import CHANNEL, notifier
 from dagster_postgres.storage_base import PostgresStorage
+
+# Only rows with an asset key (materializations) are indexed, as on SQLite.
+ASSET_KEY_INDEX.dialect_kwargs["postgresql_where"] = HAS_ASSET_KEY
 
 _COLUMNS = ("run_id", "event", "dagster_event_type", "timestamp", "step_key", "asset_key")
 # PostgreSQL takes at most 65535 parameters in one statement.

@@ -65,6 +65,9 @@ def test_one_database_holds_all_three_storages(clean_pg_url):
         indexes = {
             row[0] for row in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'event_logs'")
         }
+        [asset_index] = conn.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_asset_key'"
+        ).fetchone()
     assert tables == {
         "alembic_version",
         "runs",
@@ -76,6 +79,7 @@ def test_one_database_holds_all_three_storages(clean_pg_url):
     }
     assert triggers == [("event_logs_notify",)]
     assert {"idx_event_logs_run_id", "idx_asset_key"} <= indexes
+    assert asset_index.endswith("WHERE (asset_key IS NOT NULL)")  # partial: only materializations
     for storage in storages:
         storage.dispose()
 
