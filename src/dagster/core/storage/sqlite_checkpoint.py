@@ -6,9 +6,9 @@ takes milliseconds while the others take tens of microseconds, so on a persisten
 half of the time spent writing events went to checkpoints. Our connections turn the automatic
 checkpoint off; each process counts its own write transactions per file and, every
 ``CHECKPOINT_EVERY_COMMITS``, wakes a thread that runs a ``PASSIVE`` checkpoint while writers go
-on, then a second one, for the frames they added meanwhile, holding our write lock for that short
-moment: only a checkpoint no write overlapped lets SQLite start the WAL over, so the WAL stays small
-(it grew without end otherwise). A checkpoint also runs when the file's engine is disposed and when
+on; once the WAL is longer than ``RESTART_AFTER_FRAMES``, a second one, for the frames they added
+meanwhile, holds our write lock for that short moment: only a checkpoint no write overlapped lets
+SQLite start the WAL over, so the WAL stays bounded (it grew without end otherwise). A checkpoint also runs when the file's engine is disposed and when
 the process exits, if anything was committed since. Frames not copied yet stay in the WAL, where
 readers find them: a failed checkpoint loses nothing.
 """
@@ -26,6 +26,8 @@ from contextlib import AbstractContextManager
 # Write transactions (of this process, on one file) between two checkpoints. An event commit adds
 # two or three pages to the WAL, so this keeps it near SQLite's default of 1,000 pages.
 CHECKPOINT_EVERY_COMMITS = 400
+# WAL frames (pages of 4 KiB) after which a checkpoint makes SQLite start the WAL over (~32 MiB).
+RESTART_AFTER_FRAMES = 8192
 
 _LIVE: weakref.WeakSet[WalCheckpointer] = weakref.WeakSet()
 
@@ -75,17 +77,18 @@ class WalCheckpointer:
                 return
             # SQLite starts the WAL over (writing at its start again, into blocks the file already
             # has, with a small index) only when a write transaction begins after a checkpoint that
-            # copied every frame and overlapped no write. So the bulk is copied while writers go on,
-            # and the few frames they add meanwhile are copied under the write lock.
-            checkpoint(self._path)
-            if self._write_lock is not None:
+            # copied every frame and overlapped no write. So the bulk is copied while writers go on;
+            # once the WAL is long, the few frames they add meanwhile are copied under the write lock
+            # (which holds writers back for that checkpoint's fsync, hence not every time).
+            frames = checkpoint(self._path)
+            if frames is not None and frames >= RESTART_AFTER_FRAMES and self._write_lock is not None:
                 with self._write_lock:
                     checkpoint(self._path)
 
 
-def checkpoint(path: str) -> bool:
-    """A passive checkpoint of ``path``'s WAL; True if it copied every frame. A failure is left to
-    the next one (nothing is lost: frames not copied stay in the WAL, where readers find them)."""
+def checkpoint(path: str) -> int | None:
+    """A passive checkpoint of ``path``'s WAL; how many frames the WAL holds (None if it failed). A
+    failure is left to the next one (frames not copied stay in the WAL, where readers find them)."""
     try:
         # mode=rw: a file deleted meanwhile (a removed temp instance) is not created again, empty.
         connection = sqlite3.connect(
@@ -95,12 +98,12 @@ def checkpoint(path: str) -> bool:
             check_same_thread=False,
         )
     except sqlite3.Error:
-        return False
+        return None
     try:
-        _busy, frames, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        return frames == copied
+        _busy, frames, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return frames
     except (sqlite3.Error, TypeError):
-        return False
+        return None
     finally:
         connection.close()
 
