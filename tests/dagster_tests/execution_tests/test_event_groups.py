@@ -189,3 +189,25 @@ def test_a_user_type_check_finds_the_events_before_it_stored(instance):
         "OBJECT_STORE_OPERATION",
         "STEP_SUCCESS",
     ]
+
+
+def test_a_pipeline_event_handed_over_while_events_are_held_is_stored_after_them(instance):
+    from dagster.core.events import DagsterEvent, DagsterEventType
+    from dagster.core.events.log import DagsterEventRecord, LogMessageRecord
+
+    run = instance.create_run(pipeline_name="held")
+
+    def record(event_type: str | None) -> object:
+        if event_type is None:
+            return LogMessageRecord(None, "note", 20, "note", run.run_id, 1.0, pipeline_name="held")
+        event = DagsterEvent(event_type, "held", message=event_type)
+        return DagsterEventRecord(None, event_type, 10, event_type, run.run_id, 1.0, None, "held", event)
+
+    instance.hold_events()
+    instance.handle_new_event(record(None))
+    instance.handle_new_event(record(DagsterEventType.PIPELINE_START.value))
+    instance.handle_new_event(record(None))
+    assert instance.get_run_by_id(run.run_id).status.value == "STARTED"
+    assert len(instance.all_logs(run.run_id)) == 2  # the note before the start; the last one is held
+    instance.release_events()
+    assert [r.user_message for r in instance.all_logs(run.run_id)] == ["note", "PIPELINE_START", "note"]

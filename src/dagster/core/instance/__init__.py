@@ -410,11 +410,22 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         While this thread holds events (:meth:`hold_events`), the event is kept until
         :meth:`release_events` instead."""
         dagster_event = event.dagster_event
+        is_pipeline_event = (
+            dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES
+        )
         held = getattr(self._held, "events", None)
         if held is not None:
-            held.append(event)
+            if not is_pipeline_event:
+                held.append(event)
+                return
+            # A run's status moves with its event: store what is held first, in order.
+            self.release_events()
+            try:
+                self.handle_new_event(event)
+            finally:
+                self.hold_events()
             return
-        if dagster_event is not None and dagster_event.event_type_value in _PIPELINE_EVENT_TYPES:
+        if is_pipeline_event:
             # The run becomes STARTED together with the tags that say which process runs it.
             process_tags = (
                 current_process_tags()
@@ -434,11 +445,11 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         """Keep the events this thread hands to :meth:`handle_new_event` in memory until
         :meth:`release_events` stores them together, in one write.
 
-        The step executor holds the events of each stretch of framework code in a step (between two
-        calls into the compute function, and up to the step's end) and releases them before the
-        compute function runs and when the step ends: every event is stored before user code runs
-        and before the step's events are yielded, at the cost of one write per stretch instead of
-        one per event. A run's PIPELINE_* events are never emitted while events are held.
+        The step executor holds the events of each stretch of framework code in a step and releases
+        them before any user code runs (the compute function, a user type check, ...) and when the
+        step ends: every event is stored before user code runs and before the step's events are
+        yielded, at the cost of one write per stretch instead of one per event. A PIPELINE_* event
+        handed over while events are held is stored at once, after them.
         """
         if getattr(self._held, "events", None) is None:
             self._held.events = []
