@@ -81,7 +81,7 @@ def test_the_wal_is_started_over_during_a_long_burst_of_commits(tmp_path, monkey
             storage.store_event(message("run", round_ * 1000 + index))
         sizes.append(os.path.getsize(wal))
     assert len(instance.all_logs("run")) == 6 * sqlite_checkpoint.CHECKPOINT_EVERY_COMMITS
-    assert max(sizes) < 3 * sizes[0], sizes
+    assert max(sizes) < 4 * sizes[0], sizes  # growing without a restart would reach 6x
 
 
 def test_a_checkpoint_of_a_deleted_database_creates_nothing(tmp_path):
