@@ -63,7 +63,8 @@ def dagster_event_sequence_for_step(step_context: Any, retries: Retries) -> Iter
 
     The events of each stretch of framework code are stored together (see
     ``DagsterInstance.hold_events``): before the compute function runs, whenever the step goes back
-    into it, and when the step ends. An event is yielded once it is stored.
+    into it, before other user code (type checks, loading from config, materializations), and when
+    the step ends. An event is yielded once it is stored.
     """
     instance = step_context.instance
     pending: list[DagsterEvent] = []
