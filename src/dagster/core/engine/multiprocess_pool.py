@@ -44,7 +44,6 @@ class _Worker:
         "process",
         "conn",
         "token",
-        "step_key",
         "task",
         "heard",
         "second_try",
@@ -56,7 +55,7 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.token: int | None = None
-        self.step_key: str | None = None
+        # The step the worker runs (token and task are None while it is idle).
         self.task: StepTask | None = None
         # Whether the worker has said anything about its current task (it never does before taking it).
         self.heard = False
@@ -104,8 +103,7 @@ class WorkerPool(StepLauncher):
         self._size = size
         for worker in list(self._workers):
             if not worker.process.is_alive():
-                self._workers.remove(worker)
-                worker.conn.close()
+                self._forget(worker)
         while len(self._workers) > size:
             worker = self._workers.pop()
             _stop_workers([worker])
@@ -123,8 +121,7 @@ class WorkerPool(StepLauncher):
                 worker = idle
                 break
             # It died between steps: nothing was lost, it just leaves the pool.
-            self._workers.remove(idle)
-            idle.conn.close()
+            self._forget(idle)
         if worker is None:
             worker = yield from self._start_worker()
         task = StepTask(
@@ -137,9 +134,11 @@ class WorkerPool(StepLauncher):
         )
         yield self._hand_over(worker, token, task)
 
-    def _hand_over(self, worker: _Worker, token: int, task: StepTask) -> DagsterEvent:
-        worker.token, worker.step_key, worker.task = token, task.step_key, task
-        worker.heard, worker.second_try, worker.started_at = False, False, time.perf_counter()
+    def _hand_over(
+        self, worker: _Worker, token: int, task: StepTask, second_try: bool = False
+    ) -> DagsterEvent:
+        worker.token, worker.task = token, task
+        worker.heard, worker.second_try, worker.started_at = False, second_try, time.perf_counter()
         try:
             worker.conn.send(task)
         except (BrokenPipeError, OSError):
@@ -225,12 +224,12 @@ class WorkerPool(StepLauncher):
                 kind, payload = worker.conn.recv()
             except (EOFError, OSError):
                 return
-            token, key = worker.token, worker.step_key
+            token, key = worker.token, worker.task.step_key
             worker.heard = True
             if kind == "event":
                 yield StepUpdate(token, key, event=payload)
                 continue
-            worker.token = worker.step_key = worker.task = None
+            worker.token = worker.task = None
             worker.steps_run += 1
             elapsed = (time.perf_counter() - worker.started_at) * 1000
             yield StepUpdate(
@@ -246,25 +245,29 @@ class WorkerPool(StepLauncher):
                 error=payload,
             )
 
+    def _forget(self, worker: _Worker) -> None:
+        """Take a worker that is gone (or going) out of the pool."""
+        self._workers.remove(worker)
+        worker.conn.close()
+
     def _relaunch(self, worker: _Worker) -> Iterator[StepUpdate]:
         """The worker died before it took its task (an idle worker can die just as it is picked; its
         exit is not always visible at once): the step never began, so a new worker runs it."""
         token, task = worker.token, worker.task
-        self._workers.remove(worker)
-        worker.conn.close()
+        self._forget(worker)
         for event in self._start_worker():
             yield StepUpdate(token, task.step_key, event=event)
         replacement = self._workers[-1]
-        yield StepUpdate(token, task.step_key, event=self._hand_over(replacement, token, task))
-        replacement.second_try = True
+        yield StepUpdate(
+            token, task.step_key, event=self._hand_over(replacement, token, task, second_try=True)
+        )
 
     def _lost(self, worker: _Worker) -> StepUpdate:
         """The worker died while running a step: the step fails, and the worker leaves the pool."""
         worker.process.join(1.0)
         reason = describe_exit(worker.process.exitcode)
-        token, key, pid = worker.token, worker.step_key, worker.pid
-        self._workers.remove(worker)
-        worker.conn.close()
+        token, key, pid = worker.token, worker.task.step_key, worker.pid
+        self._forget(worker)
         if worker.heard:  # otherwise the step never began, and has no compute log to close
             close_step_compute_log(self._context, key)
         message = (

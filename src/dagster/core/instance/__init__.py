@@ -436,9 +436,14 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
             self._event_storage.store_event_with_run_status(event, self._run_storage, process_tags)
         else:
             self._event_storage.store_event(event)
-        listeners = self._subscribers.get(event.run_id)
-        if listeners:
-            for listener in listeners:
+        self._notify_listeners((event,))
+
+    def _notify_listeners(self, events: tuple | list) -> None:
+        """Hand stored events to the listeners of their runs in this process."""
+        if not self._subscribers:
+            return
+        for event in events:
+            for listener in self._subscribers.get(event.run_id, ()):
                 listener(event)
 
     def hold_events(self) -> None:
@@ -461,10 +466,7 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         if not events:
             return False
         self._event_storage.store_events(events)
-        if self._subscribers:
-            for event in events:
-                for listener in self._subscribers.get(event.run_id, ()):
-                    listener(event)
+        self._notify_listeners(events)
         return True
 
     def get_logger(self) -> logging.Logger:

@@ -51,13 +51,19 @@ _INSERT = SqlEventLogStorageTable.insert()
 _RECORD_TYPES = frozenset({EventRecord, DagsterEventRecord, LogMessageRecord})
 
 
+def event_type_and_asset_key(event: Any) -> tuple[str | None, str | None]:
+    """The ``dagster_event_type`` and ``asset_key`` columns of one EventRecord (only
+    materializations have an asset key)."""
+    dagster_event = event.dagster_event
+    if dagster_event is None:
+        return None, None
+    event_type = dagster_event.event_type_value
+    return event_type, dagster_event.asset_key if event_type == "STEP_MATERIALIZATION" else None
+
+
 def event_row(event: Any) -> dict[str, Any]:
     """The column values of one EventRecord."""
-    dagster_event = event.dagster_event
-    event_type = dagster_event.event_type_value if dagster_event is not None else None
-    asset_key = None
-    if event_type == "STEP_MATERIALIZATION":
-        asset_key = dagster_event.asset_key
+    event_type, asset_key = event_type_and_asset_key(event)
     return {
         "run_id": event.run_id,
         "event": serialize_dagster_namedtuple(event),

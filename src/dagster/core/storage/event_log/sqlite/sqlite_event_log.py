@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from dagster import check
 from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.event_log.schema import EVENT_LOG_TABLE_NAMES, SqlEventLogStorageMetadata
-from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage
+from dagster.core.storage.event_log.sql_event_log import SqlEventLogStorage, event_type_and_asset_key
 from dagster.core.storage.event_log.sqlite.legacy import (
     EVENTS_DB_NAME,
     check_legacy_run_files,
@@ -150,15 +150,14 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
 
 def _insert_params(event: Any) -> tuple:
     """The values of ``_INSERT_SQL`` for one record (the columns of ``event_row``)."""
-    dagster_event = event.dagster_event
-    event_type = None if dagster_event is None else dagster_event.event_type_value
+    event_type, asset_key = event_type_and_asset_key(event)
     return (
         event.run_id,
         serialize_dagster_namedtuple(event),
         event_type,
         _timestamp_text(event.timestamp),
         event.step_key,
-        dagster_event.asset_key if event_type == "STEP_MATERIALIZATION" else None,
+        asset_key,
     )
 
 
