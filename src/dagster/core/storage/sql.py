@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as db
 from sqlalchemy import event as sa_event
@@ -48,20 +48,33 @@ WRITE_OPTION = "dagster_write"
 
 _ENGINES: dict[tuple[int, str], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
-# SQLite engine -> the lock serializing its write transactions across threads and processes.
-_WRITE_LOCKS: dict[Engine, WriteLock] = {}
-# SQLite engine -> the checkpointer of its WAL (see sqlite_checkpoint).
-_CHECKPOINTERS: dict[Engine, WalCheckpointer] = {}
+
+
+class _SqliteFile(NamedTuple):
+    """What writers of one SQLite file share in this process: the lock serializing their write
+    transactions (across threads and processes) and the checkpointer of its WAL."""
+
+    write_lock: WriteLock
+    checkpointer: WalCheckpointer
+
+    def close(self) -> None:
+        self.checkpointer.close()
+        self.write_lock.close()
+
+
+# SQLite engine (of a file, not of :memory:) -> its _SqliteFile.
+_FILES: dict[Engine, _SqliteFile] = {}
 
 
 def write_lock_for(engine: Engine) -> WriteLock | None:
-    return _WRITE_LOCKS.get(engine)
+    file = _FILES.get(engine)
+    return file.write_lock if file is not None else None
 
 
 def _note_commit(engine: Engine) -> None:
-    checkpointer = _CHECKPOINTERS.get(engine)
-    if checkpointer is not None:
-        checkpointer.note_commit()
+    file = _FILES.get(engine)
+    if file is not None:
+        file.checkpointer.note_commit()
 
 
 class WriteLock:
@@ -137,8 +150,8 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
             _ENGINES[key] = engine
             if engine.url.database:
                 path = os.path.abspath(engine.url.database)
-                _WRITE_LOCKS[engine] = WriteLock(path + ".write-lock")
-                _CHECKPOINTERS[engine] = WalCheckpointer(path, _WRITE_LOCKS[engine])
+                lock = WriteLock(path + ".write-lock")
+                _FILES[engine] = _SqliteFile(lock, WalCheckpointer(path, lock))
         return engine
 
 
@@ -198,7 +211,7 @@ def _drain_releases() -> None:
     """Return released SqliteDatabases' connections; dispose an engine when its last user is gone,
     so that a process opening many instances one after another does not keep their files open."""
     to_close: list[Any] = []
-    to_dispose: list[tuple[Engine, WriteLock | None, WalCheckpointer | None]] = []
+    to_dispose: list[tuple[Engine, _SqliteFile | None]] = []
     with _ENGINES_LOCK:
         while _PENDING_RELEASES:
             pid, url, writers = _PENDING_RELEASES.pop()
@@ -216,15 +229,13 @@ def _drain_releases() -> None:
             _ENGINE_USERS.pop(key, None)
             engine = _ENGINES.pop(key, None)
             if engine is not None:
-                to_dispose.append((engine, _WRITE_LOCKS.pop(engine, None), _CHECKPOINTERS.pop(engine, None)))
+                to_dispose.append((engine, _FILES.pop(engine, None)))
     for connection in to_close:
         connection.close()
-    for engine, lock, checkpointer in to_dispose:
-        if checkpointer is not None:
-            checkpointer.close()
+    for engine, file in to_dispose:
         engine.dispose()
-        if lock is not None:
-            lock.close()
+        if file is not None:
+            file.close()
 
 
 def _forget_engines_after_fork() -> None:
@@ -232,7 +243,7 @@ def _forget_engines_after_fork() -> None:
     for engine in _ENGINES.values():
         engine.dispose(close=False)
     _ENGINES.clear()
-    _CHECKPOINTERS.clear()
+    _FILES.clear()
     _ENGINE_USERS.clear()
     _PENDING_RELEASES.clear()
 
