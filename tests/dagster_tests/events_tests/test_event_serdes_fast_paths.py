@@ -7,6 +7,7 @@ back exactly what the validating constructors give: same values, same types.
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import math
@@ -236,6 +237,21 @@ def test_a_batch_of_stored_records_reads_back_in_order(batch):
 def test_texts_that_are_not_one_value_each_are_refused_as_a_batch():
     with pytest.raises(ValueError, match="Expected 2 JSON values, found 3"):
         deserialize_values(["1, 2", "3"])
+
+
+def test_a_batch_read_leaves_the_cyclic_collector_as_it_found_it():
+    assert gc.isenabled()
+    assert deserialize_values(["1", "2"]) == [1, 2]
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        deserialize_values(["{not json"])
+    assert gc.isenabled(), "a parse error must not leave the collector off"
+    gc.disable()
+    try:
+        deserialize_values(["1"])
+        assert not gc.isenabled(), "a caller that turned the collector off keeps it off"
+    finally:
+        gc.enable()
 
 
 def test_every_row_dagster_0_7_stored_reads_as_its_constructors_read_it():
