@@ -1,5 +1,6 @@
-"""Instance costs: handle_new_event on a persistent SQLite instance, compute log capture per step,
-the dead-run check on a listing, and building an instance from its ref (what every worker pays)."""
+"""Instance costs: handle_new_event on a persistent SQLite instance, the dead-run check on a
+listing, and building an instance from its ref (what every worker pays). Compute log capture has
+its own module, ``bench_compute_logs``."""
 
 from __future__ import annotations
 
@@ -52,13 +53,6 @@ def run() -> list[Row]:
         )
         rows.append(Row("handle_new_event (SQLite, PIPELINE_START)", cost, "us", "< 1000", cost < 1000))
 
-        manager = instance.compute_log_manager
-        cost = _per_call_us(lambda index: _watch_once(manager, run, f"w{index}.compute"), 500)
-        rows.append(Row("compute log capture per step (fd dup2)", cost, "us", "< 250", cost < 250))
-        # the same with the files already there: the in-process cost without the file system's creates
-        cost = _per_call_us(lambda _index: _watch_once(manager, run, "w0.compute"), 500)
-        rows.append(Row("compute log capture, files exist", cost, "us", "< 100", cost < 100))
-
         for started_run in runs[:25]:
             assert (
                 started_run.run_id
@@ -82,8 +76,3 @@ def run() -> list[Row]:
     cost = _per_call_us(lambda _index: DagsterInstance.ephemeral(), 2000)
     rows.append(Row("DagsterInstance.ephemeral()", cost, "us", "< 50", cost < 50))
     return rows
-
-
-def _watch_once(manager, run, key: str) -> None:
-    with manager.watch(run, key):
-        pass
