@@ -27,11 +27,11 @@ test: bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
 bench: bytecode
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(AREA)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 
 clean:
-	rm -rf $(VENV) .dagster_home .pytest_cache
+	rm -rf $(VENV) .dagster_home .pytest_cache .bench-tmp
