@@ -1,8 +1,10 @@
 """The package installs, imports fast and exposes every public name it promises."""
 
 import importlib
+import os
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -27,6 +29,18 @@ def test_version():
 @pytest.mark.parametrize("name", LIBRARIES)
 def test_library_packages_import(name):
     assert importlib.import_module(name).__name__ == name
+
+
+def _console_scripts() -> dict[str, str]:
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "pyproject.toml")
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)["project"]["scripts"]
+
+
+@pytest.mark.parametrize("script", sorted(_console_scripts()))
+def test_every_console_script_points_at_a_function(script):
+    module_name, function_name = _console_scripts()[script].split(":")
+    assert callable(getattr(importlib.import_module(module_name), function_name))
 
 
 def test_unknown_attribute_names_the_attribute():
