@@ -16,13 +16,12 @@ thousands were deleted nearby scans past them (0.15-0.9 ms of kernel time per fi
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 import time
 
 from benchmarks import Row
-from benchmarks.bench_execution import _chain
+from benchmarks.bench_execution import _chain, best_wall_and_cpu
 
 RUN_CONFIG = {
     "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
@@ -37,16 +36,9 @@ def _time_runs(home: str, pipeline_def, repeats: int) -> tuple[float, float]:
 
     instance = DagsterInstance.local_temp(home)
     execute_pipeline(pipeline_def, RUN_CONFIG, instance=instance)
-    walls, cpus = [], []
-    for _ in range(repeats):
-        gc.collect()
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = execute_pipeline(pipeline_def, RUN_CONFIG, instance=instance)
-        cpus.append(time.process_time() - cpu)
-        walls.append(time.perf_counter() - wall)
-        assert result.success
+    best = best_wall_and_cpu(lambda: execute_pipeline(pipeline_def, RUN_CONFIG, instance=instance), repeats)
     instance.dispose()
-    return min(walls), min(cpus)
+    return best
 
 
 def _file_system_floor_ms(base: str, steps: int = 300) -> float:
