@@ -85,6 +85,11 @@ class InstanceSchedulesMixin:
     def create_schedule_tick(self, repository: Any, schedule_tick_data: Any) -> Any:
         return self._require_schedule_storage().create_schedule_tick(repository, schedule_tick_data)
 
+    def claim_schedule_tick(self, repository: Any, schedule_tick_data: Any) -> tuple[Any, bool]:
+        """See :meth:`ScheduleStorage.claim_schedule_tick`: the tick holding that scheduled time,
+        and whether this call created it."""
+        return self._require_schedule_storage().claim_schedule_tick(repository, schedule_tick_data)
+
     def update_schedule_tick(self, repository: Any, tick: Any) -> Any:
         return self._require_schedule_storage().update_schedule_tick(repository, tick)
 

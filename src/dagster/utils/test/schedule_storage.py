@@ -6,6 +6,8 @@ passes the very same assertions.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 import pytest
@@ -113,6 +115,39 @@ class TestScheduleStorage:
         assert storage.get_schedule_tick_stats_by_schedule(repo, "second") == ScheduleTickStatsSnapshot(
             0, 0, 0, 1
         )
+
+    def test_a_scheduled_time_is_claimed_once_unless_its_tick_failed(self, storage: ScheduleStorage) -> None:
+        repo = _Repository("repo")
+        first, claimed = storage.claim_schedule_tick(repo, make_tick("s", ScheduleTickStatus.STARTED, 600.0))
+        assert claimed
+        storage.update_schedule_tick(repo, first.with_status(ScheduleTickStatus.SUCCESS, run_id="run-1"))
+
+        holder, claimed = storage.claim_schedule_tick(repo, make_tick("s", ScheduleTickStatus.STARTED, 600.0))
+        assert not claimed and holder.tick_id == first.tick_id and holder.run_id == "run-1"
+        assert storage.claim_schedule_tick(repo, make_tick("s", ScheduleTickStatus.STARTED, 660.0))[1]
+        assert storage.claim_schedule_tick(repo, make_tick("other", ScheduleTickStatus.STARTED, 600.0))[1]
+        assert storage.claim_schedule_tick(
+            _Repository("repo2"), make_tick("s", ScheduleTickStatus.STARTED, 600.0)
+        )[1]
+
+        failed, _ = storage.claim_schedule_tick(repo, make_tick("f", ScheduleTickStatus.STARTED, 600.0))
+        error = SerializableErrorInfo("boom\n", [], "ValueError")
+        storage.update_schedule_tick(repo, failed.with_status(ScheduleTickStatus.FAILURE, error=error))
+        retry, claimed = storage.claim_schedule_tick(repo, make_tick("f", ScheduleTickStatus.STARTED, 600.0))
+        assert claimed and retry.tick_id != failed.tick_id
+
+    def test_concurrent_claims_of_one_time_make_one_tick(self, storage: ScheduleStorage) -> None:
+        repo = _Repository("repo")
+        start = threading.Barrier(8)
+
+        def claim(_index: int) -> bool:
+            start.wait()
+            return storage.claim_schedule_tick(repo, make_tick("s", ScheduleTickStatus.STARTED, 1200.0))[1]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(claim, range(8)))
+        assert outcomes.count(True) == 1
+        assert len(storage.get_schedule_ticks_by_schedule(repo, "s")) == 1
 
     def test_tick_data_invariants(self) -> None:
         with pytest.raises(CheckError, match="run_id only when it succeeded"):

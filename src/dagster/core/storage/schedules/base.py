@@ -42,6 +42,14 @@ class ScheduleStorage(ABC):
         """Record a tick; returns it with its new id."""
 
     @abstractmethod
+    def claim_schedule_tick(
+        self, repository: Any, schedule_tick_data: ScheduleTickData
+    ) -> tuple[ScheduleTick, bool]:
+        """Record ``schedule_tick_data`` (the tick of one scheduled time) unless the schedule already
+        has a tick at that time that did not fail. Returns the tick that holds the time and whether
+        it is the new one. Processes claiming the same time at once get one new tick between them."""
+
+    @abstractmethod
     def update_schedule_tick(self, repository: Any, tick: ScheduleTick) -> None: ...
 
     @abstractmethod

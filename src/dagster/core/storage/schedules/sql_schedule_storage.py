@@ -132,20 +132,40 @@ class SqlScheduleStorage(ScheduleStorage):
 
     def create_schedule_tick(self, repository: Any, schedule_tick_data: ScheduleTickData) -> ScheduleTick:
         check.inst_param(schedule_tick_data, "schedule_tick_data", ScheduleTickData)
+        return ScheduleTick(
+            self._write(lambda conn: _insert_tick(conn, repository, schedule_tick_data)), schedule_tick_data
+        )
 
-        def _insert(conn: Connection) -> int:
-            result = conn.execute(
-                ScheduleTickTable.insert().values(
-                    repository_name=repository.name,
-                    schedule_name=schedule_tick_data.schedule_name,
-                    status=schedule_tick_data.status.value,
-                    timestamp=utc_datetime_from_timestamp(schedule_tick_data.timestamp),
-                    tick_body=serialize_dagster_namedtuple(schedule_tick_data),
-                )
+    def claim_schedule_tick(
+        self, repository: Any, schedule_tick_data: ScheduleTickData
+    ) -> tuple[ScheduleTick, bool]:
+        check.inst_param(schedule_tick_data, "schedule_tick_data", ScheduleTickData)
+        table = ScheduleTickTable
+        holder_query = (
+            db.select(table.c.id, table.c.tick_body)
+            .where(
+                table.c.repository_name == repository.name,
+                table.c.schedule_name == schedule_tick_data.schedule_name,
+                table.c.timestamp == utc_datetime_from_timestamp(schedule_tick_data.timestamp),
+                table.c.status != ScheduleTickStatus.FAILURE.value,
             )
-            return result.inserted_primary_key[0]
+            .order_by(table.c.id)
+            .limit(1)
+        )
 
-        return ScheduleTick(self._write(_insert), schedule_tick_data)
+        def _claim(conn: Connection) -> tuple[ScheduleTick, bool]:
+            self._take_turns_claiming(conn, repository.name, schedule_tick_data.schedule_name)
+            holder = conn.execute(holder_query).first()
+            if holder is not None:
+                return ScheduleTick(holder[0], deserialize_json_to_dagster_namedtuple(holder[1])), False
+            return ScheduleTick(_insert_tick(conn, repository, schedule_tick_data), schedule_tick_data), True
+
+        return self._write(_claim)
+
+    def _take_turns_claiming(self, conn: Connection, repository_name: str, schedule_name: str) -> None:
+        """Make concurrent claims of one schedule's ticks wait for each other inside their
+        transactions. SQLite needs nothing: a write transaction holds the database's write lock
+        from its start."""
 
     def update_schedule_tick(self, repository: Any, tick: ScheduleTick) -> None:
         check.inst_param(tick, "tick", ScheduleTick)
@@ -198,3 +218,16 @@ class SqlScheduleStorage(ScheduleStorage):
             conn.execute(ScheduleTable.delete())
 
         self._write(_delete_all)
+
+
+def _insert_tick(conn: Connection, repository: Any, schedule_tick_data: ScheduleTickData) -> int:
+    result = conn.execute(
+        ScheduleTickTable.insert().values(
+            repository_name=repository.name,
+            schedule_name=schedule_tick_data.schedule_name,
+            status=schedule_tick_data.status.value,
+            timestamp=utc_datetime_from_timestamp(schedule_tick_data.timestamp),
+            tick_body=serialize_dagster_namedtuple(schedule_tick_data),
+        )
+    )
+    return result.inserted_primary_key[0]
