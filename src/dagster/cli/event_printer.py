@@ -69,7 +69,6 @@ class RunSummary:
         self.skipped: list[str] = []
         self.materializations = 0
         self.pipeline_failed = False
-        self.init_failed = False
 
 
 class EventPrinter:
@@ -157,7 +156,6 @@ class EventPrinter:
             return
         self.summary.pipeline_failed = True
         if kind == "PIPELINE_INIT_FAILURE":
-            self.summary.init_failed = True
             self._line("FAIL", "red", event.pipeline_name, "could not start (resources, loggers or storage)")
             error = getattr(data, "error", None)
             if error is None:

@@ -168,11 +168,7 @@ def execute_and_print(
                 _compute_log_location(instance, pipeline_run.run_id),
             )
             raise
-        if printer.summary.init_failed and _status(instance, pipeline_run.run_id) == "NOT_STARTED":
-            # Nothing else will ever finish a run that could not initialize: record it as failed.
-            instance.report_run_failed(
-                pipeline_run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event."
-            )
+        instance.fail_run_left_unstarted(pipeline_run)
         feed.close()
         final_run = instance.get_run_by_id(pipeline_run.run_id)
         status = (

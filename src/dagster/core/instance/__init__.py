@@ -500,6 +500,16 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         self._write_event(pipeline_run, dagster_event, message, level, step_key)
         return dagster_event
 
+    def fail_run_left_unstarted(self, pipeline_run: PipelineRun) -> None:
+        """Mark the run failed if it is still NOT_STARTED. A run whose initialization failed
+        (PIPELINE_INIT_FAILURE) stays NOT_STARTED, as in 0.7; the process that executed it calls
+        this afterwards, since nothing else would ever finish it."""
+        stored = self.get_run_by_id(pipeline_run.run_id)
+        if stored is not None and stored.status == PipelineRunStatus.NOT_STARTED:
+            self.report_run_failed(
+                pipeline_run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event."
+            )
+
     def report_run_failed(self, pipeline_run: PipelineRun, reason: str | None = None) -> DagsterEvent:
         """Write PIPELINE_FAILURE for a run from outside its execution (its status becomes FAILURE)."""
         from dagster.core.events import DagsterEvent, DagsterEventType

@@ -127,7 +127,6 @@ def execute_launched_run(instance_ref_json: str, run_id: str) -> int:
     from dagster.core.events import EngineEventData
     from dagster.core.execution.api import execute_run
     from dagster.core.instance import DagsterInstance
-    from dagster.core.storage.pipeline_run import PipelineRunStatus
     from dagster.serdes import deserialize_json_to_dagster_namedtuple
     from dagster.utils.error import serializable_error_info_from_exc_info
 
@@ -150,9 +149,7 @@ def execute_launched_run(instance_ref_json: str, run_id: str) -> int:
         instance.report_run_failed(run)
         return 1
     result = execute_run(pipeline_def, run, instance)
-    if instance.get_run_by_id(run_id).status == PipelineRunStatus.NOT_STARTED:
-        # Its initialization failed (PIPELINE_INIT_FAILURE): nobody else will ever finish this run.
-        instance.report_run_failed(run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event.")
+    instance.fail_run_left_unstarted(run)
     return 0 if result.success else 1
 
 

@@ -31,7 +31,7 @@ from dagster.core.errors import (
     ScheduleExecutionError,
     user_code_error_boundary,
 )
-from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
+from dagster.core.storage.pipeline_run import PipelineRun
 from dagster.core.storage.schedules.records import ScheduleTick, ScheduleTickData, ScheduleTickStatus
 from dagster.utils.error import SerializableErrorInfo, serializable_error_info_from_exc_info
 
@@ -245,7 +245,4 @@ def _launch_or_execute(instance: Any, pipeline_def: Any, run: PipelineRun) -> No
             raise
         return
     execute_run(pipeline_def, run, instance, raise_on_error=False)
-    stored = instance.get_run_by_id(run.run_id)
-    if stored is not None and stored.status == PipelineRunStatus.NOT_STARTED:
-        # Its initialization failed (see PIPELINE_INIT_FAILURE): nothing else will ever finish it.
-        instance.report_run_failed(run, "Its initialization failed: see the PIPELINE_INIT_FAILURE event.")
+    instance.fail_run_left_unstarted(run)
