@@ -5,9 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME_DEMO := $(CURDIR)/.dagster_home
 
-.PHONY: install bytecode demo test bench lint clean
+.PHONY: install crontab bytecode demo test bench lint clean
 
-install: $(STAMP)
+install: $(STAMP) crontab
+
+# dagster_cron's SystemCronScheduler (and its tests) need the `crontab` command of cron.
+crontab:
+	@command -v crontab >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing cron (for the crontab command) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cron >/dev/null; \
+	  else echo "Note: no crontab command; install cron (e.g. sudo apt-get install cron) to use dagster_cron."; fi; }
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

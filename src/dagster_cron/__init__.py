@@ -1,1 +1,5 @@
-"""dagster_cron: arrives with its own issue; importable now so that installs and imports never break."""
+"""dagster_cron: the ``SystemCronScheduler``, which runs schedules from the user's crontab."""
+
+from dagster_cron.cron_scheduler import SystemCronScheduler
+
+__all__ = ["SystemCronScheduler"]

@@ -1,10 +1,9 @@
 """The package installs, imports fast and exposes every public name it promises."""
 
 import importlib
-import os
+import importlib.metadata
 import subprocess
 import sys
-import tomllib
 
 import pytest
 
@@ -32,9 +31,8 @@ def test_library_packages_import(name):
 
 
 def _console_scripts() -> dict[str, str]:
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "pyproject.toml")
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)["project"]["scripts"]
+    entry_points = importlib.metadata.distribution("dagster").entry_points
+    return {entry.name: entry.value for entry in entry_points if entry.group == "console_scripts"}
 
 
 @pytest.mark.parametrize("script", sorted(_console_scripts()))

@@ -105,13 +105,16 @@ def _print_plan(target: _ScheduleTarget) -> bool:
 @_YAML_OPTION
 @user_errors_as_cli_errors
 def schedule_preview_command(repository_yaml: str | None) -> None:
-    _print_plan(_ScheduleTarget(repository_yaml))
+    target = _ScheduleTarget(repository_yaml)
+    _print_plan(target)
+    _fix_schedule_state(target, preview=True)
 
 
 @click.command(
     name="up",
     help="Store the repository's schedules in the instance: add new ones (STOPPED), update changed "
-    "ones (keeping their state), delete removed ones.\n\n\b\nExamples:\n  dagster schedule up\n"
+    "ones (keeping their state), delete removed ones; then fix schedules whose jobs in the scheduler "
+    "disagree with their state (see `dagster schedule debug`).\n\n\b\nExamples:\n  dagster schedule up\n"
     "  dagster schedule up --preview",
 )
 @_YAML_OPTION
@@ -119,11 +122,26 @@ def schedule_preview_command(repository_yaml: str | None) -> None:
 @user_errors_as_cli_errors
 def schedule_up_command(repository_yaml: str | None, preview: bool) -> None:
     target = _ScheduleTarget(repository_yaml)
-    if not _print_plan(target) or preview:
-        return
-    target.instance.reconcile_scheduler_state(
-        python_path=sys.executable, repository_path=target.repository_path, repository=target.repository
-    )
+    if _print_plan(target) and not preview:
+        target.instance.reconcile_scheduler_state(
+            python_path=sys.executable, repository_path=target.repository_path, repository=target.repository
+        )
+    _fix_schedule_state(target, preview)
+
+
+def _fix_schedule_state(target: _ScheduleTarget, preview: bool) -> None:
+    """Bring the scheduler's jobs in line with the stored status of the repository's schedules (a
+    job removed by hand, a duplicate, a job left behind), printing each fix."""
+    from dagster.core.scheduler import schedule_state_errors
+
+    repository = target.repository
+    stored = [(repository.name, schedule) for schedule in target.instance.all_schedules(repository)]
+    for error in schedule_state_errors(target.instance, stored):
+        if preview:
+            click.echo(click.style(f"! {error.message} (`dagster schedule up` fixes it)", fg="yellow"))
+            continue
+        target.instance.scheduler.fix_schedule_state(target.instance, repository, error)
+        click.echo(click.style(f"! fixed: {error.message}", fg="yellow"))
 
 
 @click.command(

@@ -174,3 +174,32 @@ def test_schedule_commands_in_real_processes(scheduled, dagster_home):
     debug = run_dagster(["schedule", "debug"], str(scheduled), dagster_home)
     assert debug.returncode == 0, debug.stderr
     assert debug.stdout.startswith("Errors (Run `dagster schedule up` to resolve)\n")
+
+
+def test_debug_names_schedules_the_scheduler_disagrees_with_and_up_fixes_them(scheduled, tmp_path):
+    assert invoke(["up"]).exit_code == 0
+    assert invoke(["start", "hourly"]).exit_code == 0
+    running = tmp_path / "scheduler" / "running" / "scheduled_repo"
+    (running / "hourly").unlink()  # the job of a running schedule went away
+    (running / "every_minute").touch()  # a stopped schedule has a job
+    lost = 'Schedule "hourly" of repository "scheduled_repo" is RUNNING in storage but not in the scheduler.'
+    stray = 'Schedule "every_minute" of repository "scheduled_repo" is STOPPED in storage but has a job in the scheduler.'
+
+    debug = invoke(["debug"]).output
+    assert (
+        f"{stray} Run `dagster schedule up` to fix it.\n{lost} Run `dagster schedule up` to fix it." in debug
+    )
+    assert invoke(["preview"]).output == (
+        "No changes to schedules.\n2 schedules unchanged\n"
+        f"! {stray} (`dagster schedule up` fixes it)\n! {lost} (`dagster schedule up` fixes it)\n"
+    )
+    assert sorted(path.name for path in running.iterdir()) == ["every_minute"], "preview changes nothing"
+
+    up = invoke(["up"])
+    assert up.exit_code == 0, up.output
+    assert (
+        up.output == f"No changes to schedules.\n2 schedules unchanged\n! fixed: {stray}\n! fixed: {lost}\n"
+    )
+    assert sorted(path.name for path in running.iterdir()) == ["hourly"]
+    assert "Errors (Run `dagster schedule up` to resolve)\nNone\n" in invoke(["debug"]).output
+    assert invoke(["up"]).output == "No changes to schedules.\n2 schedules unchanged\n"

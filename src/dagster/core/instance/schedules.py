@@ -62,24 +62,20 @@ class InstanceSchedulesMixin:
         return self._scheduler.running_schedule_count(repository_name, schedule_name)
 
     def scheduler_debug_info(self) -> Any:
-        from dagster.core.scheduler import SchedulerDebugInfo
+        from dagster.core.scheduler import SchedulerDebugInfo, schedule_state_errors
 
-        errors = []
-        schedules = []
-        for repository_name, schedule in self.all_schedules_info():
-            schedules.append(f"{repository_name}.{schedule.name}: {schedule.status.value}")
-            if schedule.status.value == "RUNNING" and not self.running_schedule_count(
-                repository_name, schedule.name
-            ):
-                errors.append(
-                    f'Schedule "{schedule.name}" of repository "{repository_name}" is RUNNING in storage '
-                    "but not in the scheduler. Run `dagster schedule up` to reconcile."
-                )
+        stored = self.all_schedules_info()
         return SchedulerDebugInfo(
-            errors=errors,
+            errors=[
+                f"{error.message} Run `dagster schedule up` to fix it."
+                for error in schedule_state_errors(self, stored)
+            ],
             scheduler_config_info=self.info_str_for_component("Scheduler", self._scheduler),  # type: ignore[attr-defined]
             scheduler_info=self._scheduler.debug_info() if self._scheduler is not None else "",
-            schedule_storage=schedules,
+            schedule_storage=[
+                f"{repository_name}.{schedule.name}: {schedule.status.value}"
+                for repository_name, schedule in stored
+            ],
         )
 
     def create_schedule_tick(self, repository: Any, schedule_tick_data: Any) -> Any:

@@ -27,6 +27,7 @@ __all__ = [
     "DagsterSchedulerError",
     "Schedule",
     "ScheduleChange",
+    "ScheduleStateError",
     "ScheduleStatus",
     "ScheduleTick",
     "ScheduleTickData",
@@ -35,6 +36,7 @@ __all__ = [
     "Scheduler",
     "SchedulerDebugInfo",
     "get_schedule_change_set",
+    "schedule_state_errors",
 ]
 
 
@@ -67,6 +69,38 @@ class SchedulerDebugInfo(
     )
 ):
     """What ``dagster schedule debug`` prints: problems found, the scheduler's config and state."""
+
+
+class ScheduleStateError(NamedTuple):
+    """A stored schedule whose jobs in the scheduler disagree with its status: a RUNNING schedule
+    needs exactly one job, a STOPPED one none."""
+
+    repository_name: str
+    schedule_name: str
+    status: ScheduleStatus
+    job_count: int
+
+    @property
+    def message(self) -> str:
+        where = f'Schedule "{self.schedule_name}" of repository "{self.repository_name}"'
+        if self.job_count > 1:
+            return (
+                f"{where} is {self.status.value} in storage but has {self.job_count} jobs in the scheduler."
+            )
+        if self.status == ScheduleStatus.RUNNING:
+            return f"{where} is RUNNING in storage but not in the scheduler."
+        return f"{where} is {self.status.value} in storage but has a job in the scheduler."
+
+
+def schedule_state_errors(instance: Any, stored: list[tuple[str, Schedule]]) -> list[ScheduleStateError]:
+    """The ``(repository name, schedule)`` pairs of ``stored`` whose scheduler jobs disagree with
+    their status."""
+    errors = []
+    for repository_name, schedule in stored:
+        jobs = instance.running_schedule_count(repository_name, schedule.name)
+        if jobs != (1 if schedule.status == ScheduleStatus.RUNNING else 0):
+            errors.append(ScheduleStateError(repository_name, schedule.name, schedule.status, jobs))
+    return errors
 
 
 class ScheduleChange(NamedTuple):
@@ -139,6 +173,13 @@ class Scheduler(ABC):
                 f'"{repository.name}". Known schedules: {known}. Run `dagster schedule up` after defining it.'
             )
         return schedule
+
+    def fix_schedule_state(self, instance: Any, repository: Any, error: ScheduleStateError) -> None:
+        """Make the scheduler agree with the stored status of one schedule of ``repository``: its
+        jobs are removed, and a RUNNING schedule gets one again."""
+        self.stop_schedule(instance, repository, error.schedule_name)
+        if error.status == ScheduleStatus.RUNNING:
+            self.start_schedule(instance, repository, error.schedule_name)
 
     def reconcile_scheduler_state(
         self, instance: Any, repository: Any, python_path: str, repository_path: str

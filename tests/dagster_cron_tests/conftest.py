@@ -1,0 +1,72 @@
+"""Fixtures for SystemCronScheduler tests: a repository name of the test's own (its crontab lines
+are removed afterwards), a DAGSTER_HOME naming SystemCronScheduler, and the cron daemon."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .helpers import (
+    SCHEDULER_YAML,
+    cron_daemon_running,
+    edit_crontab_lines,
+    lines_mentioning,
+    require_crontab,
+    write_repo,
+)
+
+
+@pytest.fixture
+def repo_name() -> str:
+    """A repository name of this test's own; its crontab lines are removed afterwards."""
+    require_crontab()
+    name = f"cron_test_{uuid.uuid4().hex[:10]}"
+    yield name
+    if lines_mentioning(name):
+        edit_crontab_lines(lambda line: name not in line)
+
+
+@pytest.fixture
+def dagster_home(tmp_path, monkeypatch) -> str:
+    """A DAGSTER_HOME whose dagster.yaml names SystemCronScheduler."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(SCHEDULER_YAML)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return str(home)
+
+
+@pytest.fixture
+def repo_dir(tmp_path, repo_name) -> Path:
+    """A directory with a repository.yaml whose repository defines two schedules."""
+    return write_repo(tmp_path / "code", repo_name)
+
+
+@pytest.fixture(scope="session")
+def cron_daemon():
+    """The machine's cron daemon; started here (and stopped afterwards) when it is not running."""
+    require_crontab()
+    if cron_daemon_running():
+        yield
+        return
+    binary = shutil.which("cron") or "/usr/sbin/cron"
+    if not os.path.exists(binary) or os.getuid() != 0:
+        message = f"no cron daemon is running and this test cannot start {binary} (it needs root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    daemon = subprocess.Popen([binary, "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not cron_daemon_running():
+        assert daemon.poll() is None, f"{binary} -f exited with {daemon.returncode}"
+        assert time.monotonic() < deadline, f"{binary} -f did not write /run/crond.pid"
+        time.sleep(0.1)
+    yield
+    daemon.terminate()
+    daemon.wait(timeout=10)
