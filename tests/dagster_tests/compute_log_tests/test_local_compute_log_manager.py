@@ -94,6 +94,15 @@ def test_cursor_never_cuts_a_utf8_character(tmp_path):
     assert pieces == ["aé", "€", "😀", "b"]
 
 
+def test_max_bytes_zero_reads_nothing_and_keeps_the_cursor(tmp_path):
+    manager = LocalComputeLogManager(str(tmp_path))
+    with manager.watch(_run(), "z"):
+        print("héllo", end="")
+    for cursor in (0, 1, 6):
+        chunk = manager.read_logs_file("run-1", "z", OUT, cursor=cursor, max_bytes=0)
+        assert (chunk.data, chunk.cursor, chunk.size) == ("", cursor, 6)
+
+
 def test_long_key_uses_md5(tmp_path):
     manager = LocalComputeLogManager(str(tmp_path))
     key = "k" * 300

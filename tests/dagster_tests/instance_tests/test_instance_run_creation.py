@@ -110,3 +110,27 @@ def test_plan_snapshot_needs_its_pipeline_snapshot(instance):
 def test_unnamed_pipeline_definition(instance):
     run = instance.create_run_for_pipeline(PipelineDefinition([emit], name="solo"), environment_dict=CONFIG)
     assert run.pipeline_name == "solo"
+
+
+@solid(tags={"team": "data", "owner": "ann"})
+def tagged(_context):
+    return 1
+
+
+def test_plan_snapshot_has_the_07_fields(instance):
+    # As in 0.7.16: the keys of the steps selected to run, and each step's solid tags sorted by key.
+    run = instance.create_run_for_pipeline(
+        arithmetic, environment_dict=CONFIG, step_keys_to_execute=["double.compute"]
+    )
+    plan = instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+    assert plan.step_keys_to_execute == ["double.compute"]
+    assert [step.key for step in plan.steps] == ["emit.compute", "double.compute"]
+    full = instance.create_run_for_pipeline(arithmetic, environment_dict=CONFIG)
+    assert full.execution_plan_snapshot_id != run.execution_plan_snapshot_id
+    assert instance.get_execution_plan_snapshot(full.execution_plan_snapshot_id).step_keys_to_execute == [
+        "emit.compute",
+        "double.compute",
+    ]
+    solo = instance.create_run_for_pipeline(PipelineDefinition([tagged], name="tagged"))
+    (step,) = instance.get_execution_plan_snapshot(solo.execution_plan_snapshot_id).steps
+    assert [(item.key, item.value) for item in step.metadata_items] == [("owner", "ann"), ("team", "data")]

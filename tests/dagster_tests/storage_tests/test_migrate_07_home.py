@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import zlib
 
 import pytest
 
@@ -14,8 +15,10 @@ from dagster.core.errors import DagsterInstanceMigrationRequired
 from dagster.core.storage.event_log import SqliteEventLogStorage
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunsFilter, PipelineRunStatus
 from dagster.core.storage.runs import SqliteRunStorage
+from dagster.core.storage.runs.base import snapshot_id_for
 from dagster.core.storage.schedules import SqliteScheduleStorage
 from dagster.core.storage.sql import head_revision
+from dagster.serdes import serialize_dagster_namedtuple
 
 from .utils.event_log_storage import one_run
 
@@ -190,3 +193,27 @@ def test_interrupted_event_import_resumes_without_duplicates(home):
             "323c7a7a-8661-4047-a22e-d810f111f3e1",
         )
     }
+
+
+def test_07_snapshots_read_back_byte_for_byte(home):
+    # 0.7.16 execution plan snapshots carry `step_keys_to_execute` and per-step `metadata_items`.
+    runs, _events, _schedules = _storages(home)
+    runs.upgrade()
+    with sqlite3.connect(home / "history" / "runs.db") as conn:
+        stored = {
+            snapshot_id: zlib.decompress(body).decode("utf-8")
+            for snapshot_id, body in conn.execute("SELECT snapshot_id, snapshot_body FROM snapshots")
+        }
+    read = {}
+    for run in runs.get_runs():
+        read[run.pipeline_snapshot_id] = runs.get_pipeline_snapshot(run.pipeline_snapshot_id)
+        read[run.execution_plan_snapshot_id] = runs.get_execution_plan_snapshot(
+            run.execution_plan_snapshot_id
+        )
+    assert sorted(read) == sorted(stored)
+    for snapshot_id, snapshot in read.items():
+        assert serialize_dagster_namedtuple(snapshot) == stored[snapshot_id]
+        assert snapshot_id_for(snapshot) == snapshot_id
+    plan = read["9e041cece9b57df1539a8b27cf7ce81665a9d66e"]
+    assert plan.step_keys_to_execute == ["extract.compute", "transform.compute", "load.compute"]
+    assert [step.metadata_items for step in plan.steps] == [[], [], []]

@@ -27,30 +27,76 @@ class ExecutionStepOutputSnap(
 
 
 @whitelist_for_serdes
+class ExecutionPlanMetadataItemSnap(
+    NamedTuple("_ExecutionPlanMetadataItemSnap", [("key", str), ("value", str)])
+):
+    """One metadata item (a solid tag) of a step."""
+
+
+@whitelist_for_serdes
 class ExecutionStepSnap(
     NamedTuple(
         "_ExecutionStepSnap",
-        [("key", str), ("inputs", list), ("outputs", list), ("solid_handle_id", str), ("kind", Any)],
+        [
+            ("key", str),
+            ("inputs", list),
+            ("outputs", list),
+            ("solid_handle_id", str),
+            ("kind", Any),
+            ("metadata_items", list),
+        ],
     )
 ):
-    """One step of the plan."""
+    """One step of the plan; ``metadata_items`` are its solid's tags, sorted by key."""
+
+    def __new__(
+        cls,
+        key: str,
+        inputs: list,
+        outputs: list,
+        solid_handle_id: str,
+        kind: Any,
+        metadata_items: list | None = None,
+    ):
+        return super().__new__(
+            cls,
+            key,
+            inputs,
+            outputs,
+            solid_handle_id,
+            kind,
+            check.opt_list_param(metadata_items, "metadata_items", of_type=ExecutionPlanMetadataItemSnap),
+        )
 
 
 @whitelist_for_serdes
 class ExecutionPlanSnapshot(
     NamedTuple(
         "_ExecutionPlanSnapshot",
-        [("steps", list), ("artifacts_persisted", bool), ("pipeline_snapshot_id", str)],
+        [
+            ("steps", list),
+            ("artifacts_persisted", bool),
+            ("pipeline_snapshot_id", str),
+            ("step_keys_to_execute", "list | None"),
+        ],
     )
 ):
-    """The steps of a plan in topological order, whether outputs persist, and its pipeline snapshot."""
+    """The steps of a plan in topological order, whether outputs persist, its pipeline snapshot, and
+    the keys of the steps selected to run (the 0.7 fields, so that 0.7 snapshots read back)."""
 
-    def __new__(cls, steps: list, artifacts_persisted: bool, pipeline_snapshot_id: str):
+    def __new__(
+        cls,
+        steps: list,
+        artifacts_persisted: bool,
+        pipeline_snapshot_id: str,
+        step_keys_to_execute: list[str] | None = None,
+    ):
         return super().__new__(
             cls,
             check.list_param(steps, "steps", of_type=ExecutionStepSnap),
             check.bool_param(artifacts_persisted, "artifacts_persisted"),
             check.str_param(pipeline_snapshot_id, "pipeline_snapshot_id"),
+            check.opt_nullable_list_param(step_keys_to_execute, "step_keys_to_execute", of_type=str),
         )
 
     def step_named(self, key: str) -> ExecutionStepSnap:
@@ -63,7 +109,8 @@ class ExecutionPlanSnapshot(
 def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str) -> ExecutionPlanSnapshot:
     """Describe ``execution_plan`` (every step, not only the ones selected to execute)."""
     cache = getattr(execution_plan, "snapshot_cache", None)
-    key = (pipeline_snapshot_id, bool(execution_plan.artifacts_persisted))
+    step_keys_to_execute = list(execution_plan.step_keys_to_execute)
+    key = (pipeline_snapshot_id, bool(execution_plan.artifacts_persisted), tuple(step_keys_to_execute))
     if cache is not None and key in cache:
         return cache[key]
     steps = []
@@ -77,8 +124,15 @@ def snapshot_from_execution_plan(execution_plan: Any, pipeline_snapshot_id: str)
         outputs = [
             ExecutionStepOutputSnap(output.name, output.dagster_type.key) for output in step.step_outputs
         ]
-        steps.append(ExecutionStepSnap(step.key, inputs, outputs, step.solid_handle_str, step.kind))
-    snapshot = ExecutionPlanSnapshot(steps, bool(execution_plan.artifacts_persisted), pipeline_snapshot_id)
+        metadata_items = [
+            ExecutionPlanMetadataItemSnap(key, str(value)) for key, value in sorted(step.tags.items())
+        ]
+        steps.append(
+            ExecutionStepSnap(step.key, inputs, outputs, step.solid_handle_str, step.kind, metadata_items)
+        )
+    snapshot = ExecutionPlanSnapshot(
+        steps, bool(execution_plan.artifacts_persisted), pipeline_snapshot_id, step_keys_to_execute
+    )
     if cache is not None:
         cache[key] = snapshot
     return snapshot

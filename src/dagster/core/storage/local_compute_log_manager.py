@@ -364,7 +364,7 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
             cursor = max(0, min(cursor or 0, size))
             log_file.seek(cursor)
             data = log_file.read(max_bytes)
-            if cursor + len(data) < size:
+            if data and cursor + len(data) < size:
                 keep = _complete_utf8_prefix(data)
                 if keep == 0:  # one character longer than max_bytes: return just that character
                     data += log_file.read(_utf8_length(data[0]) - len(data))

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from dagster.check import CheckError
 from dagster.core.errors import DagsterRunAlreadyExists, DagsterSnapshotDoesNotExist
 from dagster.core.storage.pipeline_run import (
     ExecutionSelector,
@@ -76,6 +77,16 @@ class TestRunStorage:
         assert storage.get_runs(cursor="r0") == []
         assert storage.get_runs(cursor="unknown") == []
 
+    def test_limit_zero_lists_no_runs_and_a_negative_limit_is_refused(self, storage: RunStorage) -> None:
+        storage.add_run(make_run("r0"))
+        storage.add_run(make_run("r1", tags={"k": "v"}))
+        assert storage.get_runs(limit=0) == []
+        assert storage.get_runs(PipelineRunsFilter(tags={"k": "v"}), limit=0) == []
+        assert storage.get_runs(cursor="r1", limit=0) == []
+        assert [run.run_id for run in storage.get_runs(limit=1)] == ["r1"]
+        with pytest.raises(CheckError, match="limit=-1"):
+            storage.get_runs(limit=-1)
+
     def test_filters(self, storage: RunStorage) -> None:
         storage.add_run(make_run("a1", pipeline_name="a", tags={"env": "prod", "team": "x"}))
         storage.add_run(make_run("b1", pipeline_name="b", tags={"env": "prod"}))
@@ -133,6 +144,12 @@ class TestRunStorage:
         assert [run.run_id for run in storage.get_runs(PipelineRunsFilter(tags={"b": "3"}))] == ["r1"]
         assert storage.get_runs(PipelineRunsFilter(tags={"b": "2"})) == []
         assert storage.get_run_tags() == [("a", {"1"}), ("b", {"3"}), ("c", {"4"})]
+        storage.add_run_tags("r1", {})
+        storage.add_run_tags("unknown", {})
+        assert storage.get_run_by_id("r1").tags == {"a": "1", "b": "3", "c": "4"}
+        with pytest.raises(CheckError, match="no such run"):
+            storage.add_run_tags("unknown", {"a": "1"})
+        assert storage.has_run("unknown") is False
 
     def test_status_follows_pipeline_events(self, storage: RunStorage) -> None:
         storage.add_run(make_run("r1"))

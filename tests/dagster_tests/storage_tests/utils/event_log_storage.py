@@ -192,6 +192,43 @@ class TestEventLogStorage:
         time.sleep(0.3)
         assert received == records[1:4]
 
+    def test_watch_skips_events_up_to_its_cursor(self, storage: EventLogStorage) -> None:
+        # A cursor past the end (say, of a log read before it was deleted) skips events up to it.
+        received: list[Any] = []
+        storage.watch("r1", 2, received.append)
+        records = [log_record("r1", f"m{index}", float(index)) for index in range(5)]
+        for record in records:
+            storage.store_event(record)
+        deadline = time.monotonic() + 2.0
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert received == records[3:]
+        storage.end_watch("r1", received.append)
+
+    def test_end_watch_ends_every_watch_of_the_callback(self, storage: EventLogStorage) -> None:
+        received: list[Any] = []
+        other: list[Any] = []
+        callback = received.append
+        storage.watch("r1", -1, callback)
+        storage.watch("r1", -1, callback)
+        storage.watch("r1", -1, other.append)
+        first = log_record("r1", "first", 1.0)
+        storage.store_event(first)
+        deadline = time.monotonic() + 2.0
+        while (len(received) < 2 or not other) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        storage.end_watch("r1", callback)
+        second = log_record("r1", "second", 2.0)
+        storage.store_event(second)
+        deadline = time.monotonic() + 2.0
+        while len(other) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert received == [first, first]
+        assert other == [first, second]
+        storage.end_watch("r1", other.append)
+
     def test_store_events_stores_a_group_whole_and_in_order(self, storage: EventLogStorage) -> None:
         records = one_run("r1")
         other = log_record("r2", "another run", 1.0)

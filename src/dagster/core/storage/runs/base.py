@@ -6,6 +6,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from typing import Any
 
+from dagster import check
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunsFilter
 from dagster.serdes import serialize_dagster_namedtuple
 
@@ -13,6 +14,15 @@ from dagster.serdes import serialize_dagster_namedtuple
 def snapshot_id_for(snapshot: Any) -> str:
     """The content address of a pipeline or execution plan snapshot: sha1 hex of its serdes JSON."""
     return hashlib.sha1(serialize_dagster_namedtuple(snapshot).encode("utf-8")).hexdigest()
+
+
+def check_limit(limit: int | None) -> None:
+    """Reject a ``get_runs`` limit that is not None or a count of runs (0 lists none)."""
+    check.opt_int_param(limit, "limit")
+    if limit is not None and limit < 0:
+        raise check.ParameterCheckError(
+            f"get_runs got limit={limit}: pass the number of runs to list (0 or more), or None for all."
+        )
 
 
 class RunStorage(ABC):
@@ -37,7 +47,8 @@ class RunStorage(ABC):
     def get_runs(
         self, filters: PipelineRunsFilter | None = None, cursor: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
-        """Runs matching ``filters``, newest first, created before run ``cursor``, at most ``limit``."""
+        """Runs matching ``filters``, newest first, created before run ``cursor``, at most ``limit``
+        (None: all; 0: none; negative: an error). An unknown ``cursor`` lists no runs."""
 
     @abstractmethod
     def get_runs_count(self, filters: PipelineRunsFilter | None = None) -> int:

@@ -12,7 +12,7 @@ from dagster.core.storage.pipeline_run import (
     PipelineRun,
     PipelineRunsFilter,
 )
-from dagster.core.storage.runs.base import RunStorage, snapshot_id_for
+from dagster.core.storage.runs.base import RunStorage, check_limit, snapshot_id_for
 from dagster.core.storage.tags import ROOT_RUN_ID_TAG
 
 
@@ -53,6 +53,7 @@ class InMemoryRunStorage(RunStorage):
     def get_runs(
         self, filters: PipelineRunsFilter | None = None, cursor: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
+        check_limit(limit)
         with self._lock:
             newest_first = list(reversed(self._runs.values()))
         if cursor is not None:
@@ -60,10 +61,10 @@ class InMemoryRunStorage(RunStorage):
             newest_first = [] if index is None else newest_first[index + 1 :]
         selected = []
         for run in newest_first:
+            if limit is not None and len(selected) >= limit:
+                break
             if filters is None or filters.matches(run):
                 selected.append(run)
-                if limit is not None and len(selected) >= limit:
-                    break
         return selected
 
     def get_runs_count(self, filters: PipelineRunsFilter | None = None) -> int:
@@ -96,7 +97,10 @@ class InMemoryRunStorage(RunStorage):
         return sorted(values.items(), key=lambda item: item[0])
 
     def add_run_tags(self, run_id: str, new_tags: dict[str, str]) -> None:
+        check.str_param(run_id, "run_id")
         check.dict_param(new_tags, "new_tags", key_type=str, value_type=str)
+        if not new_tags:
+            return
         with self._lock:
             run = self._runs.get(run_id)
             check.invariant(run is not None, f"Cannot add tags to run {run_id}: no such run.")

@@ -21,7 +21,7 @@ from dagster.core.storage.pipeline_run import (
     PipelineRunsFilter,
     PipelineRunStatus,
 )
-from dagster.core.storage.runs.base import RunStorage, snapshot_id_for
+from dagster.core.storage.runs.base import RunStorage, check_limit, snapshot_id_for
 from dagster.core.storage.runs.schema import RunsTable, RunTagsTable, SnapshotsTable
 from dagster.core.storage.sql import run_in_transaction, utc_now
 from dagster.core.storage.tags import ROOT_RUN_ID_TAG
@@ -225,7 +225,7 @@ class SqlRunStorage(RunStorage):
         self, filters: PipelineRunsFilter | None = None, cursor: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
         check.opt_inst_param(filters, "filters", PipelineRunsFilter)
-        check.opt_int_param(limit, "limit")
+        check_limit(limit)
 
         def _select(conn: Connection) -> list:
             semi_join_tag = (
