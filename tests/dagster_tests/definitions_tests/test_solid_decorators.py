@@ -233,6 +233,15 @@ def test_default_value_type_checked_for_scalars():
         InputDefinition("n", Nothing, default_value=None)
 
 
+def test_bad_scalar_default_message_reads_as_one_sentence_per_clause():
+    with pytest.raises(DagsterInvalidDefinitionError) as exc_info:
+        InputDefinition("n", Int, default_value="x")
+    assert str(exc_info.value) == (
+        "Default value 'x' of input \"n\" does not pass the type check of its type Int: "
+        'Value "x" of python type "str" must be an int. Give a default of the declared type.'
+    )
+
+
 class TestReturnHandling:
     def test_single_output_wraps_any_value_even_none(self):
         @solid

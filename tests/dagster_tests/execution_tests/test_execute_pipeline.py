@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -216,3 +217,69 @@ def test_retries_config_round_trip():
     retries.mark_attempt("a.compute")
     restored = Retries.from_config(retries.to_config())
     assert restored.mode is RetryMode.ENABLED and restored.get_attempt_count("a.compute") == 1
+
+
+def test_execute_solid_feeds_an_input_named_like_the_solid():
+    from dagster.utils.test import execute_solid
+
+    @lambda_solid
+    def total(total: int) -> int:
+        return total + 1
+
+    @lambda_solid
+    def pair(a, b):
+        return (a, b)
+
+    result = execute_solid(total, input_values={"total": 41})
+    assert result.success
+    assert result.output_value() == 42
+    assert result.compute_input_event_dict["total"].event_specific_data.type_check_data.success
+
+    # Inputs with other names keep stubs named after them.
+    assert execute_solid(pair, input_values={"a": 1, "b": [2]}).output_value() == (1, [2])
+
+
+def test_composite_outputs_config_materializes_the_mapped_inner_output(tmp_path):
+    @lambda_solid
+    def leaf() -> int:
+        return 7
+
+    @composite_solid(output_defs=[OutputDefinition(Int, "count")])
+    def inner():
+        return {"count": leaf()}
+
+    @composite_solid(output_defs=[OutputDefinition(Int, "total")])
+    def outer():
+        return {"total": inner()}
+
+    @pipeline
+    def report():
+        outer()
+
+    def json_at(name):
+        return {"json": {"path": str(tmp_path / name)}}
+
+    result = execute_pipeline(
+        report,
+        {
+            "solids": {
+                "outer": {
+                    "outputs": [{"total": json_at("outer.json")}],
+                    "solids": {"inner": {"outputs": [{"count": json_at("inner.json")}]}},
+                }
+            }
+        },
+    )
+    assert result.success
+    assert json.loads((tmp_path / "inner.json").read_text()) == {"value": 7}
+    assert json.loads((tmp_path / "outer.json").read_text()) == {"value": 7}
+    leaf_events = result.result_for_handle("outer.inner.leaf").compute_step_events
+    assert types_of(leaf_events) == [
+        "STEP_START",
+        "STEP_OUTPUT",
+        "STEP_MATERIALIZATION",
+        "STEP_MATERIALIZATION",
+        "STEP_SUCCESS",
+    ]
+    labels = [event.event_specific_data.materialization.label for event in leaf_events[2:4]]
+    assert labels == ["inner.json", "outer.json"]  # innermost first

@@ -45,9 +45,10 @@ class InputDefinition:
             if self._dagster_type.is_scalar:
                 type_check = self._dagster_type.type_check(None, default_value)
                 if not type_check.success:
+                    reason = (type_check.description or "wrong type").rstrip(".")
                     raise DagsterInvalidDefinitionError(
                         f'Default value {default_value!r} of input "{name}" does not pass the type check of '
-                        f"its type {self._dagster_type.display_name}: {type_check.description or 'wrong type'}."
+                        f"its type {self._dagster_type.display_name}: {reason}."
                         " Give a default of the declared type."
                     )
         self._default_value = default_value

@@ -82,6 +82,17 @@ def _constant_solid(name: str, value: Any) -> Any:
     return constant
 
 
+def _free_stub_name(input_name: str, solid_name: str, taken: set[str]) -> str:
+    """The input's own name, unless the solid has that name too (``def num(num)``)."""
+    if input_name != solid_name:
+        return input_name
+    candidate = f"{input_name}_input"
+    while candidate in taken:
+        candidate += "_"
+    taken.add(candidate)
+    return candidate
+
+
 def execute_solid(
     solid_def: Any,
     mode_def: Any = None,
@@ -92,7 +103,8 @@ def execute_solid(
 ) -> Any:
     """Run ``solid_def`` alone, in a pipeline named ``ephemeral_<name>_solid_pipeline``.
 
-    Each entry of ``input_values`` is supplied by a constant solid named after the input. Returns
+    Each entry of ``input_values`` is supplied by a constant solid named after the input (or
+    ``<input>_input`` when the solid itself has the input's name). Returns
     the solid's ``SolidExecutionResult`` (a ``CompositeSolidExecutionResult`` for a composite).
     """
     from dagster.core.definitions.dependency import DependencyDefinition
@@ -113,9 +125,11 @@ def execute_solid(
             )
     solid_defs = [solid_def]
     dependencies: dict[str, dict[str, Any]] = {solid_def.name: {}}
+    taken = {solid_def.name} | set(input_values)
     for input_name, input_value in input_values.items():
-        solid_defs.append(_constant_solid(input_name, input_value))
-        dependencies[solid_def.name][input_name] = DependencyDefinition(input_name)
+        stub_name = _free_stub_name(input_name, solid_def.name, taken)
+        solid_defs.append(_constant_solid(stub_name, input_value))
+        dependencies[solid_def.name][input_name] = DependencyDefinition(stub_name)
     pipeline_def = PipelineDefinition(
         name=f"ephemeral_{solid_def.name}_solid_pipeline",
         solid_defs=solid_defs,

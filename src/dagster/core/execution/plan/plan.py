@@ -249,17 +249,31 @@ class _PlanBuilder:
             step_input = self._resolve_input(solid, handle, input_def, container_def, parents)
             if step_input is not None:
                 step_inputs.append(step_input)
-        solid_config = self.solid_configs.get(handle.to_string())
-        output_configs = list(getattr(solid_config, "outputs", None) or [])
         step_outputs = []
         for output_def in solid_def.output_defs:
-            materializations = [
-                entry[output_def.name] for entry in output_configs if output_def.name in entry
-            ]
+            materializations = self._materialization_configs(solid, handle, output_def.name, parents)
             step_outputs.append(
                 StepOutput(output_def.name, output_def.dagster_type, output_def.optional, materializations)
             )
         return ExecutionStep(self.pipeline_def.name, solid, handle, step_inputs, step_outputs)
+
+    def _materialization_configs(self, solid: Any, handle: Any, output_name: str, parents: list) -> list:
+        """The ``outputs:`` entries for this output: the solid's own, then those of every enclosing
+        composite output mapped from it (innermost first)."""
+        configs = self._output_entries(handle, output_name)
+        if parents:
+            parent_solid = parents[-1][0]
+            for mapping in parent_solid.definition.output_mappings:
+                if mapping.solid_name == solid.name and mapping.output_name == output_name:
+                    configs += self._materialization_configs(
+                        parent_solid, handle.parent, mapping.definition.name, parents[:-1]
+                    )
+        return configs
+
+    def _output_entries(self, handle: Any, output_name: str) -> list:
+        solid_config = self.solid_configs.get(handle.to_string())
+        entries = getattr(solid_config, "outputs", None) or []
+        return [entry[output_name] for entry in entries if output_name in entry]
 
     def _resolve_input(
         self, solid: Any, handle: Any, input_def: Any, container_def: Any, parents: list
