@@ -17,8 +17,9 @@ import click
 
 from dagster.cli.errors import DagsterCliError, user_errors_as_cli_errors
 from dagster.cli.load_handle import (
-    handle_for_pipeline_cli_args,
     handle_for_repo_cli_args,
+    handle_for_repository_yaml_arg,
+    load_pipeline_from_cli_args,
     pipeline_target_command,
     repository_target_argument,
 )
@@ -47,11 +48,11 @@ def create_api_cli_group() -> click.Group:
 @pipeline_target_command
 @user_errors_as_cli_errors
 def snapshot_pipeline_command(solid_subset: str | None, **cli_args: Any) -> None:
+    from dagster.cli.pipeline import sub_pipeline
     from dagster.core.snap.active_data import active_pipeline_data_from_def
     from dagster.serdes import serialize_dagster_namedtuple
 
-    pipeline_def = handle_for_pipeline_cli_args(cli_args).build_pipeline_definition()
-    from dagster.cli.pipeline import sub_pipeline
+    _, pipeline_def = load_pipeline_from_cli_args(cli_args)
 
     pipeline_def = sub_pipeline(pipeline_def, parse_solid_subset(solid_subset))
     click.echo(serialize_dagster_namedtuple(active_pipeline_data_from_def(pipeline_def)))
@@ -110,7 +111,7 @@ def launch_scheduled_execution_command(
         "already_ticked": False,
     }
     try:
-        handle = handle_for_repo_cli_args({"repository_yaml": repository_yaml})
+        handle = handle_for_repository_yaml_arg(repository_yaml)
         result = launch_scheduled_execution(
             get_cli_instance(), handle.build_repository_definition(), schedule_name
         )

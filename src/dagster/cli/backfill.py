@@ -70,6 +70,17 @@ def _select_partitions(
     return partitions[first : last + 1]
 
 
+def _given_pipeline_name(cli_args: dict) -> str | None:
+    """The PIPELINE_NAME argument; a hint when a 0.7-style ``--all VALUE`` left an extra word."""
+    names = cli_args.get("pipeline_name")
+    if isinstance(names, (tuple, list)) and len(names) > 1 and cli_args.get("all"):
+        raise UsageError(
+            f"Expected at most one pipeline name, got {len(names)}: {' '.join(names)}. "
+            "Here -a/--all is a flag and takes no value (Dagster 0.7 took one, e.g. `--all all`): drop the value."
+        )
+    return pipeline_name_from_cli_args(cli_args)
+
+
 def execute_backfill_command(
     cli_args: dict, print_fn: Callable[[str], Any], instance: Any = None
 ) -> str | None:
@@ -87,6 +98,8 @@ def execute_backfill_command(
             "SubprocessRunLauncher)."
         )
     noprompt = bool(cli_args.get("noprompt"))
+    user_tags = parse_tags(cli_args.get("tags"))
+    given_pipeline_name = _given_pipeline_name(cli_args)
     repo_handle = handle_for_repo_cli_args(cli_args)
     repository = repo_handle.build_repository_definition()
     partition_sets = _partition_sets(repository)
@@ -94,7 +107,13 @@ def execute_backfill_command(
         raise DagsterCliError(f'Repository "{repository.name}" defines no partition sets to backfill.')
 
     pipeline_names = sorted({partition_set.pipeline_name for partition_set in partition_sets})
-    pipeline_name = _choose("pipeline", pipeline_names, pipeline_name_from_cli_args(cli_args), noprompt)
+    if given_pipeline_name is not None and given_pipeline_name not in pipeline_names:
+        get_pipeline_from_repository(repository, given_pipeline_name)  # an unknown name: lists the pipelines
+        raise UsageError(
+            f'Pipeline "{given_pipeline_name}" has no partition sets to backfill. Pipelines with '
+            f"partition sets: {', '.join(pipeline_names)}."
+        )
+    pipeline_name = _choose("pipeline", pipeline_names, given_pipeline_name, noprompt)
     pipeline_def = get_pipeline_from_repository(repository, pipeline_name)
     candidates = [ps for ps in partition_sets if ps.pipeline_name == pipeline_name]
     set_name = _choose(
@@ -130,7 +149,6 @@ def execute_backfill_command(
     base_tags = {BACKFILL_ID_TAG: backfill_id, EXECUTION_TARGET_TAG: json.dumps(target_handle.to_dict())}
     if cli_args.get("celery_base_priority") is not None:
         base_tags[CELERY_RUN_PRIORITY_TAG] = str(cli_args["celery_base_priority"])
-    user_tags = parse_tags(cli_args.get("tags"))
     for partition in partitions:
         try:
             run = instance.create_run_for_pipeline(

@@ -13,8 +13,11 @@ class DagsterCliError(click.ClickException):
     """A user-facing failure: printed as ``Error: <message>`` and exit code 1."""
 
 
-def format_config_errors(error: Any, config_sources: list[str] | None = None) -> str:
-    """A ``DagsterInvalidConfigError`` as a numbered list of paths and fixes."""
+def format_config_errors(error: Any, config_sources: list[str] | None = None, run_config: bool = True) -> str:
+    """A ``DagsterInvalidConfigError`` as a numbered list of paths and fixes.
+
+    ``run_config=False`` (e.g. an invalid dagster.yaml) leaves out the advice about the run config.
+    """
     errors = list(getattr(error, "errors", []) or [])
     messages = [getattr(item, "message", None) or str(item) for item in errors] or [str(error)]
     preamble = str(error).splitlines()[0] if str(error) else "Invalid run config"
@@ -23,6 +26,8 @@ def format_config_errors(error: Any, config_sources: list[str] | None = None) ->
     else:
         lines = [f"{preamble} ({len(messages)} error{'s' if len(messages) != 1 else ''}):"]
         lines += [f"  {index}. {message}" for index, message in enumerate(messages, start=1)]
+    if not run_config:
+        return "\n".join(lines)
     where = f" in {', '.join(config_sources)}" if config_sources else ""
     lines.append(
         f"Fix the run config{where}. `dagster pipeline scaffold_config <pipeline>` prints a skeleton of it."
@@ -40,7 +45,9 @@ def user_errors_as_cli_errors(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except DagsterInvalidConfigError as exc:
-            raise DagsterCliError(format_config_errors(exc)) from exc
+            # Run configs are validated (and reported with their files) where runs are created; one
+            # reaching here is another config (dagster.yaml, a plug-in's config, a Field default).
+            raise DagsterCliError(format_config_errors(exc, run_config=False)) from exc
         except DagsterError as exc:
             raise DagsterCliError(str(exc)) from exc
 

@@ -26,6 +26,8 @@ __all__ = [
     "UsageError",
     "handle_for_pipeline_cli_args",
     "handle_for_repo_cli_args",
+    "handle_for_repository_yaml_arg",
+    "load_pipeline_from_cli_args",
     "pipeline_name_from_cli_args",
     "pipeline_target_command",
     "repository_target_argument",
@@ -51,13 +53,15 @@ def _target_args(kwargs: dict) -> tuple[str | None, str | None, str | None, str 
     )
 
 
-def _default_repository_yaml() -> str:
+_CODE_FLAGS_HINT = "-y/--repository-yaml, -f/--python-file -n/--fn-name, or -m/--module-name -n/--fn-name"
+
+
+def _default_repository_yaml(flags_hint: str = _CODE_FLAGS_HINT) -> str:
     path = os.path.join(os.getcwd(), DEFAULT_REPOSITORY_YAML_FILENAME)
     if not os.path.exists(path):
         raise UsageError(
             f'Expected to use file "{path}" to load repository but it does not exist. Either run from '
-            "a directory with a repository.yaml, or point at your code with -y/--repository-yaml, "
-            "-f/--python-file -n/--fn-name, or -m/--module-name -n/--fn-name."
+            f"a directory with a repository.yaml, or point at your code with {flags_hint}."
         )
     return path
 
@@ -65,7 +69,24 @@ def _default_repository_yaml() -> str:
 def _checked_yaml(path: str) -> str:
     if not os.path.exists(path):
         raise UsageError(f'Repository yaml "{path}" does not exist (given with -y/--repository-yaml).')
+    if os.path.isdir(path):
+        inside = os.path.join(path, DEFAULT_REPOSITORY_YAML_FILENAME)
+        hint = f" Did you mean -y {inside}?" if os.path.isfile(inside) else ""
+        raise UsageError(
+            f'-y/--repository-yaml "{path}" is a directory; give the path of a repository.yaml file.{hint}'
+        )
     return path
+
+
+def handle_for_repository_yaml_arg(repository_yaml: str | None) -> Any:
+    """A repository handle for commands that take only ``-y`` (``dagster schedule ...``)."""
+    from dagster.core.definitions.handle import ExecutionTargetHandle
+
+    return ExecutionTargetHandle.for_repo_yaml(
+        _checked_yaml(repository_yaml)
+        if repository_yaml
+        else _default_repository_yaml("-y/--repository-yaml")
+    )
 
 
 def _checked_file(path: str) -> str:
@@ -135,6 +156,23 @@ def handle_for_pipeline_cli_args(kwargs: dict, use_default_repository_yaml: bool
     else:
         raise UsageError(_INVALID_ARGS)
     return ExecutionTargetHandle.for_repo_yaml(yaml_path).with_pipeline_name(pipeline_name)
+
+
+def load_pipeline_from_cli_args(cli_args: dict) -> tuple[Any, Any]:
+    """The handle and the pipeline definition the target flags and the pipeline name point at.
+
+    A pipeline name that does not match a target holding a single pipeline (``-n`` naming a
+    ``@pipeline``, or a repository.yaml whose fn returns one) is an error, not silently ignored.
+    """
+    handle = handle_for_pipeline_cli_args(cli_args)
+    pipeline_def = handle.build_pipeline_definition()
+    name = pipeline_name_from_cli_args(cli_args)
+    if name is not None and name != pipeline_def.name:
+        raise UsageError(
+            f'Pipeline "{name}" was asked for, but the target holds only pipeline "{pipeline_def.name}". '
+            f"Drop the name, or point -n/--fn-name (or the repository.yaml) at a repository."
+        )
+    return handle, pipeline_def
 
 
 def repository_target_argument(f: Callable) -> Callable:

@@ -11,8 +11,8 @@ import click
 from dagster.cli.errors import DagsterCliError, user_errors_as_cli_errors
 from dagster.cli.load_handle import (
     UsageError,
-    handle_for_pipeline_cli_args,
     handle_for_repo_cli_args,
+    load_pipeline_from_cli_args,
     pipeline_target_command,
     repository_target_argument,
 )
@@ -95,7 +95,7 @@ def pipeline_print_command(verbose: bool, **cli_args: Any) -> None:
 
 
 def execute_print_command(verbose: bool, cli_args: dict, print_fn: Callable[[str], Any]) -> None:
-    pipeline_def = handle_for_pipeline_cli_args(cli_args).build_pipeline_definition()
+    _, pipeline_def = load_pipeline_from_cli_args(cli_args)
     print_fn(f"Pipeline: {pipeline_def.name}")
     if verbose and pipeline_def.description:
         print_fn("Description:")
@@ -152,7 +152,7 @@ def execute_scaffold_command(
 
     from dagster.cli.config_scaffolder import scaffold_pipeline_config
 
-    pipeline_def = handle_for_pipeline_cli_args(cli_args).build_pipeline_definition()
+    _, pipeline_def = load_pipeline_from_cli_args(cli_args)
     if mode is not None:
         _check_mode(pipeline_def, mode)
     config = scaffold_pipeline_config(pipeline_def, skip_non_required=print_only_required, mode=mode)
@@ -243,8 +243,7 @@ def execute_execute_command(
     """
     from dagster.cli.execute import execute_and_print
 
-    handle = handle_for_pipeline_cli_args(cli_args)
-    pipeline_def = handle.build_pipeline_definition()
+    handle, pipeline_def = load_pipeline_from_cli_args(cli_args)
     environment_dict, files = load_environment_files(env or [])
     target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
     return execute_and_print(
@@ -310,8 +309,7 @@ def execute_launch_command(
             "{module: dagster.core.launcher.subprocess_launcher, class: SubprocessRunLauncher}`, "
             "or run the pipeline in this process with `dagster pipeline execute`."
         )
-    handle = handle_for_pipeline_cli_args(cli_args)
-    pipeline_def = handle.build_pipeline_definition()
+    handle, pipeline_def = load_pipeline_from_cli_args(cli_args)
     environment_dict, files = load_environment_files(env or [])
     target = resolve_run_target(pipeline_def, environment_dict, bool(env), mode, preset, solid_subset)
     target_tag = {EXECUTION_TARGET_TAG: json.dumps(handle.with_solid_subset(target.solid_subset).to_dict())}

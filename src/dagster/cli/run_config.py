@@ -31,11 +31,11 @@ def load_environment_files(patterns: list[str] | tuple[str, ...]) -> tuple[dict,
         if not matches:
             raise UsageError(f'No config file matches "{pattern}" (given with -e/--env). Check the path.')
         for path in matches:
-            with open(path, encoding="utf8") as handle:
-                try:
-                    loaded = yaml.safe_load(handle)
-                except yaml.YAMLError as exc:
-                    raise DagsterCliError(yaml_syntax_error_message(path, exc)) from exc
+            text = _read_config_file(path)
+            try:
+                loaded = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise DagsterCliError(yaml_syntax_error_message(path, exc)) from exc
             if loaded is None:
                 loaded = {}
             if not isinstance(loaded, dict):
@@ -45,6 +45,24 @@ def load_environment_files(patterns: list[str] | tuple[str, ...]) -> tuple[dict,
             merged = deep_merge_dicts(merged, loaded)
             files.append(path)
     return merged, files
+
+
+def _read_config_file(path: str) -> str:
+    """The text of a ``-e`` file; a directory, an unreadable or a non-UTF-8 file is a CLI error."""
+    if os.path.isdir(path):
+        raise DagsterCliError(
+            f"{path} is a directory, not a run config file (given with -e/--env). "
+            f"Name the YAML files, e.g. -e '{os.path.join(path, '*.yaml')}'."
+        )
+    try:
+        with open(path, encoding="utf8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise DagsterCliError(
+            f"{path} is not a UTF-8 text file (byte {exc.start}): a run config must be YAML text."
+        ) from exc
+    except OSError as exc:
+        raise DagsterCliError(f"Cannot read run config file {path}: {exc.strerror}.") from exc
 
 
 def parse_tags(tags_json: str | None) -> dict[str, str]:

@@ -45,9 +45,9 @@ class _ScheduleTarget:
     """The repository (with schedules), its repository.yaml path, and the instance (with a scheduler)."""
 
     def __init__(self, repository_yaml: str | None):
-        from dagster.cli.load_handle import handle_for_repo_cli_args
+        from dagster.cli.load_handle import handle_for_repository_yaml_arg
 
-        handle = handle_for_repo_cli_args({"repository_yaml": repository_yaml})
+        handle = handle_for_repository_yaml_arg(repository_yaml)
         self.repository_path: str = handle.data.repository_yaml
         self.repository = handle.build_repository_definition()
         if not self.repository.schedule_defs:

@@ -7,6 +7,8 @@ module does not import them all).
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 _EXPORTS = {
@@ -57,6 +59,23 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+# Names that are both a decorator exported here and a submodule of this package. Importing the
+# submodule would otherwise bind the module over the name (`from dagster.core.definitions import
+# solid` must give the decorator, as in 0.7); `from dagster.core.definitions.solid import X` still works.
+_DECORATORS_NAMED_LIKE_SUBMODULES = frozenset(
+    {"executor", "logger", "pipeline", "resource", "solid", "system_storage"}
+)
+
+
+class _DefinitionsModule(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _DECORATORS_NAMED_LIKE_SUBMODULES and isinstance(value, types.ModuleType):
+            return  # the import system binding a submodule: keep the decorator (resolved lazily below)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _DefinitionsModule
 
 
 def __getattr__(name: str) -> Any:
