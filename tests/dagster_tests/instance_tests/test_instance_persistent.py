@@ -163,14 +163,18 @@ def test_get_with_dagster_home_that_is_not_a_directory(tmp_path, monkeypatch):
     with pytest.raises(DagsterInvariantViolationError) as missing_error:
         DagsterInstance.get()
     assert str(missing_error.value) == (
-        f'$DAGSTER_HOME is set to "{missing}", but {missing} is missing, not a directory. '
-        f"Create it (mkdir -p {missing}) or point DAGSTER_HOME at an existing directory."
+        f'$DAGSTER_HOME is set to "{missing}", but {missing} does not exist: it must be a directory. '
+        f"Create it (mkdir -p {missing}) or point DAGSTER_HOME at a directory."
     )
     a_file = tmp_path / "file"
     a_file.write_text("x")
     monkeypatch.setenv("DAGSTER_HOME", str(a_file))
-    with pytest.raises(DagsterInvariantViolationError, match="is a file, not a directory"):
+    with pytest.raises(DagsterInvariantViolationError) as file_error:
         DagsterInstance.get()
+    assert str(file_error.value) == (
+        f'$DAGSTER_HOME is set to "{a_file}", but {a_file} is a file: it must be a directory. '
+        "Point DAGSTER_HOME at a directory."
+    )
 
 
 def test_dagster_yaml_sections_are_used(tmp_path, monkeypatch):

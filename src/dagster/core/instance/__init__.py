@@ -124,10 +124,16 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         if dagster_home:
             home = os.path.abspath(os.path.expanduser(dagster_home))
             if not os.path.isdir(home):
-                what = "a file" if os.path.exists(home) else "missing"
+                if os.path.exists(home):
+                    problem, fix = "is a file", "Point DAGSTER_HOME at a directory"
+                else:
+                    problem, fix = (
+                        "does not exist",
+                        f"Create it (mkdir -p {home}) or point DAGSTER_HOME at a directory",
+                    )
                 raise DagsterInvariantViolationError(
-                    f'$DAGSTER_HOME is set to "{dagster_home}", but {home} is {what}, not a directory. '
-                    f"Create it (mkdir -p {home}) or point DAGSTER_HOME at an existing directory."
+                    f'$DAGSTER_HOME is set to "{dagster_home}", but {home} {problem}: it must be a directory. '
+                    f"{fix}."
                 )
             return DagsterInstance.from_config(home)
         if fallback_storage is not None:
