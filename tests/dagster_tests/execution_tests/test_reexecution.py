@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -132,3 +133,82 @@ def test_each_step_runs_inside_its_compute_log_capture(persistent_instance):
     second = manager.read_logs_file(result.run_id, "quiet_one.compute", ComputeIOType.STDOUT)
     assert second.data.strip() == "quiet got 1"
     assert manager.is_watch_completed(result.run_id, "chatty.compute")
+
+
+@lambda_solid
+def publish(rows):
+    CALLS.append("publish")
+    return sum(rows)
+
+
+@pipeline
+def etl_and_publish():
+    publish(transform(load()))
+
+
+def _step_starts(result):
+    return [event.step_key for event in result.event_list if event.event_type_value == "STEP_START"]
+
+
+def test_an_output_the_previous_run_did_not_store_is_copied_from_its_ancestors(persistent_instance):
+    instance = persistent_instance
+    full = execute_pipeline(etl_and_publish, quiet(FS), instance=instance)
+    only_publish = execute_pipeline(
+        etl_and_publish,
+        quiet(FS),
+        run_config=RunConfig(previous_run_id=full.run_id, step_keys_to_execute=["publish.compute"]),
+        instance=instance,
+    )
+    assert _step_starts(only_publish) == ["publish.compute"]
+
+    # The last run stored transform's output (copied) but not load's: load's comes from the root run.
+    CALLS.clear()
+    wider = execute_pipeline(
+        etl_and_publish,
+        quiet(FS),
+        run_config=RunConfig(
+            previous_run_id=only_publish.run_id, step_keys_to_execute=["transform.compute", "publish.compute"]
+        ),
+        instance=instance,
+    )
+    assert wider.success
+    assert CALLS == ["transform", "publish"]
+    assert _step_starts(wider) == ["transform.compute", "publish.compute"]
+    assert wider.result_for_solid("publish").output_value() == 60
+    assert not [event for event in wider.event_list if event.event_type_value == "STEP_SKIPPED"]
+
+
+def test_an_output_no_ancestor_stored_skips_the_step_and_names_the_runs_searched(persistent_instance):
+    instance = persistent_instance
+    full = execute_pipeline(etl_and_publish, quiet(FS), instance=instance)
+    os.remove(
+        os.path.join(instance.intermediates_directory(full.run_id), "intermediates", "load.compute", "result")
+    )
+    only_publish = execute_pipeline(
+        etl_and_publish,
+        quiet(FS),
+        run_config=RunConfig(previous_run_id=full.run_id, step_keys_to_execute=["publish.compute"]),
+        instance=instance,
+    )
+    wider = execute_pipeline(
+        etl_and_publish,
+        quiet(FS),
+        run_config=RunConfig(
+            previous_run_id=only_publish.run_id, step_keys_to_execute=["transform.compute", "publish.compute"]
+        ),
+        instance=instance,
+    )
+    assert [event.step_key for event in wider.event_list if event.event_type_value == "STEP_SKIPPED"] == [
+        "transform.compute",
+        "publish.compute",
+    ]
+    warnings = [
+        record.user_message
+        for record in instance.all_logs(wider.run_id)
+        if record.dagster_event is None and record.level == logging.WARNING
+    ]
+    assert any(
+        f"run {only_publish.run_id}" in message
+        and f"Its ancestors {full.run_id} did not store it either." in message
+        for message in warnings
+    ), warnings

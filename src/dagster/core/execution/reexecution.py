@@ -16,12 +16,15 @@ def copy_required_intermediates_for_execution(
 ) -> Iterator[DagsterEvent]:
     """Copy every output that a step to execute reads from a step that will not run.
 
-    Only runs with a ``previous_run_id`` copy; an output the previous run did not store is left
-    out, and the step that needs it is then skipped with a message naming the missing input.
+    Only runs with a ``previous_run_id`` copy. An output the previous run did not store (it was
+    itself a re-execution of other steps) is looked for in that run's parent, and so on up to the
+    root run; one stored by none of them is left out, and the step that needs it is then skipped
+    with a message naming the missing input.
     """
     previous_run_id = pipeline_context.pipeline_run.previous_run_id
     if previous_run_id is None:
         return
+    ancestors = _ancestor_run_ids(pipeline_context.instance, previous_run_id)
     executing = set(execution_plan.step_keys_to_execute)
     intermediates_manager = pipeline_context.intermediates_manager
     copied = set()
@@ -35,14 +38,36 @@ def copy_required_intermediates_for_execution(
                 step_context = step_context or pipeline_context.for_step(step)
                 if intermediates_manager.has_intermediate(step_context, handle):
                     continue
-                try:
-                    operation = intermediates_manager.copy_intermediate_from_run(
-                        step_context, previous_run_id, handle
-                    )
-                except DagsterStepOutputNotFoundError as error:
-                    step_context.log.warning(str(error))
+                operation = _copy_from_nearest(intermediates_manager, step_context, ancestors, handle)
+                if operation is None:
                     continue
                 if isinstance(operation, ObjectStoreOperation):
                     yield DagsterEvent.object_store_operation(
                         step_context, ObjectStoreOperation.serializable(operation, value_name=step_input.name)
                     )
+
+
+def _ancestor_run_ids(instance: Any, previous_run_id: str) -> list[str]:
+    """``previous_run_id``, its parent, the parent's parent, ... up to the root run."""
+    chain = [previous_run_id]
+    run = instance.get_run_by_id(previous_run_id)
+    while run is not None and run.parent_run_id and run.parent_run_id not in chain:
+        chain.append(run.parent_run_id)
+        run = instance.get_run_by_id(run.parent_run_id)
+    return chain
+
+
+def _copy_from_nearest(intermediates_manager: Any, step_context: Any, run_ids: list[str], handle: Any) -> Any:
+    """Copy ``handle``'s output from the first run of ``run_ids`` that stored it. None (and a
+    warning naming the runs searched) when none did."""
+    errors = []
+    for run_id in run_ids:
+        try:
+            return intermediates_manager.copy_intermediate_from_run(step_context, run_id, handle)
+        except DagsterStepOutputNotFoundError as error:
+            errors.append(error)
+    message = str(errors[0])
+    if len(run_ids) > 1:
+        message += f" Its ancestors {', '.join(run_ids[1:])} did not store it either."
+    step_context.log.warning(message)
+    return None
