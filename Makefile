@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME_DEMO := $(CURDIR)/.dagster_home
 
-.PHONY: install crontab bytecode demo test bench lint clean
+.PHONY: install crontab graphviz bytecode demo test bench lint clean
 
-install: $(STAMP) crontab
+install: $(STAMP) crontab graphviz
 
 # dagster_cron's SystemCronScheduler (and its tests) need the `crontab` command of cron.
 crontab:
@@ -16,6 +16,14 @@ crontab:
 	    echo "Installing cron (for the crontab command) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cron >/dev/null; \
 	  else echo "Note: no crontab command; install cron (e.g. sudo apt-get install cron) to use dagster_cron."; fi; }
+
+# `dagster pipeline graphviz` (and its tests) render SVG/PNG/PDF with the `dot` command of Graphviz.
+graphviz:
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing graphviz (for the dot command) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
+	  else echo "Note: no dot command; install graphviz (e.g. sudo apt-get install graphviz) to render pipeline graphs."; fi; }
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
