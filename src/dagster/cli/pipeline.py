@@ -1,4 +1,4 @@
-"""``dagster pipeline list|print|execute|launch|scaffold_config``."""
+"""``dagster pipeline list|print|graphviz|execute|launch|scaffold_config``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def create_pipeline_cli_group() -> click.Group:
     for command in (
         pipeline_list_command,
         pipeline_print_command,
+        pipeline_graphviz_command,
         pipeline_execute_command,
         pipeline_launch_command,
         pipeline_scaffold_command,
@@ -123,6 +124,55 @@ def _print_solid(solid: Any, verbose: bool, print_fn: Callable[[str], Any], inde
         print_fn(f"{pad}    Solids:")
         for inner in definition.solids_in_topological_order:
             _print_solid(inner, verbose, print_fn, indent + 8)
+
+
+# ----- graphviz -----
+
+
+@click.command(
+    name="graphviz",
+    help="Draw a pipeline's solids and their dependencies with Graphviz.\n"
+    + _TARGET_HELP
+    + "\b\nWith -o, the extension picks the format: .dot/.gv write the DOT text, .svg/.png/.pdf\n"
+    "render it with Graphviz's `dot` program. Without -o, an SVG is rendered into a temporary\n"
+    "file and opened with the system viewer (its path is printed when there is no viewer).\n"
+    "\b\nExamples:\n  dagster pipeline graphviz composition_pipeline\n"
+    "  dagster pipeline graphviz composition_pipeline -o composition.svg\n"
+    "  dagster pipeline graphviz --only-solids -f hello_world.py -n hello_world_pipeline -o hello.dot",
+)
+@click.option("--only-solids", is_flag=True, help="Draw only the solids, not their inputs and outputs.")
+@click.option(
+    "--output",
+    "-o",
+    metavar="PATH",
+    help="Write the graph to this file (.dot, .gv, .svg, .png or .pdf) instead of opening it.",
+)
+@pipeline_target_command
+@user_errors_as_cli_errors
+def pipeline_graphviz_command(only_solids: bool, output: str | None, **cli_args: Any) -> None:
+    execute_graphviz_command(only_solids, output, cli_args, click.echo)
+
+
+def execute_graphviz_command(
+    only_solids: bool, output: str | None, cli_args: dict, print_fn: Callable[[str], Any]
+) -> str:
+    """Write the pipeline's graph to ``output``, or render and show it; returns the file written."""
+    from dagster.cli.graphviz import check_output_path, pipeline_to_dot, show_graph, write_graph
+
+    if output is not None:
+        check_output_path(output)
+    _, pipeline_def = load_pipeline_from_cli_args(cli_args)
+    dot_text = pipeline_to_dot(pipeline_def, only_solids=only_solids)
+    if output is not None:
+        write_graph(dot_text, output)
+        print_fn(f"Wrote the graph of pipeline {pipeline_def.name} to {output}")
+        return output
+    path, viewer = show_graph(dot_text, pipeline_def.name)
+    if viewer is None:
+        print_fn(f"Wrote the graph of pipeline {pipeline_def.name} to {path} (no viewer found to open it).")
+    else:
+        print_fn(f"Opening the graph of pipeline {pipeline_def.name} ({path}) with {viewer[0]}.")
+    return path
 
 
 # ----- scaffold_config -----
