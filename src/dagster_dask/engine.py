@@ -1,8 +1,15 @@
 """The Dask engine: each step is a Dask task, submitted when its upstream steps have succeeded.
 
-The task depends on the futures of its upstream steps, runs the step in the Dask worker (which
-reloads the pipeline from its handle and the instance from its ref, once per worker process) and
-returns the step's events, which the worker has already written to the instance.
+A step is submitted only once its upstream steps have ended (the shared dispatch loop decides), so
+its task does not depend on their futures: it runs the step in the Dask worker (which reloads the
+pipeline from its handle and the instance from its ref, once per worker process) and returns the
+step's events, which the worker has already written to the instance. Each future is dropped as soon
+as its result is read. Holding finished futures, or passing them as dependencies, would make Dask
+run a finished step again when the worker that held its result died.
+
+A local cluster (no ``address`` or ``scheduler_file``) fails a task whose worker died at once
+(``distributed.scheduler.allowed-failures: 0``) instead of running the step again on up to three
+more workers; a remote scheduler keeps its own setting.
 """
 
 from __future__ import annotations
@@ -50,8 +57,8 @@ def get_dask_resource_requirements(tags: dict) -> dict:
     return requirements
 
 
-def run_step_task(task: StepTask, *_upstream: Any) -> tuple[int, str, list]:
-    """The Dask task: run one step here; return (pid, host, events). Upstream results only order it."""
+def run_step_task(task: StepTask) -> tuple[int, str, list]:
+    """The Dask task: run one step here; return (pid, host, events)."""
     return os.getpid(), socket.gethostname(), list(execute_step_in_worker(task))
 
 
@@ -60,6 +67,11 @@ def _task_error(future: Any, step_key: str) -> str:
     if future.status == "cancelled":
         return f"The Dask task of step {step_key} was cancelled (the scheduler or its worker went away)."
     exc = future.exception()
+    if type(exc).__name__ == "KilledWorker":
+        return (
+            f"The Dask worker running step {step_key} died before the step finished (killed, out of "
+            f"memory, or the step ended its process). Dask: {exc}"
+        )
     return f"The Dask task of step {step_key} failed: {type(exc).__name__}: {exc}"
 
 
@@ -70,7 +82,6 @@ class _DaskLauncher(StepLauncher):
         self._handle_dict = handle.to_dict()
         self._instance_ref = pipeline_context.instance.get_ref()
         self._pending: dict[Any, tuple[int, str, float]] = {}  # future -> token, step key, start
-        self._latest: dict[str, Any] = {}  # step key -> its last future (for dependencies)
         self._attempts: dict[str, int] = {}
 
     def free_slots(self) -> int:
@@ -87,22 +98,14 @@ class _DaskLauncher(StepLauncher):
         task = StepTask(
             self._handle_dict, self._instance_ref, run, step.key, retries.to_config(), ENGINE_NAME
         )
-        upstream = [
-            self._latest[handle.step_key]
-            for step_input in step.step_inputs
-            for handle in step_input.source_handles
-            if handle.step_key in self._latest
-        ]
         future = self._client.submit(
             run_step_task,
             task,
-            *upstream,
             key=key,
             pure=False,
             resources=get_dask_resource_requirements(step.tags) or None,
         )
         self._pending[future] = (token, step.key, time.perf_counter())
-        self._latest[step.key] = future
         yield DagsterEvent.engine_event(
             self._context,
             f"Submitted step {step.key} to Dask as task {key}",
@@ -125,6 +128,7 @@ class _DaskLauncher(StepLauncher):
                 yield StepUpdate(token, key, finished=True, error=_task_error(future, key))
                 continue
             pid, host, events = future.result()
+            future.release()  # the result is read: Dask may forget it
             for event in events:
                 yield StepUpdate(token, key, event=event)
             elapsed = format_duration((time.perf_counter() - started) * 1000)
@@ -144,7 +148,17 @@ class _DaskLauncher(StepLauncher):
         if self._pending:
             self._client.cancel(list(self._pending))
             self._pending = {}
-        self._latest = {}
+
+
+def _local_cluster_settings(is_local: bool) -> Any:
+    """Dask settings for the local cluster the client starts: a task whose worker died is not run again."""
+    import contextlib
+
+    if not is_local:
+        return contextlib.nullcontext()
+    import dask
+
+    return dask.config.set({"distributed.scheduler.allowed-failures": 0})
 
 
 class DaskEngine(Engine):
@@ -157,7 +171,7 @@ class DaskEngine(Engine):
         handle = check_multiprocess_requirements(pipeline_context, "dask")
         dask_config = pipeline_context.executor_config
         client_kwargs = dask_config.build_dict(pipeline_context.pipeline_def.name)
-        with Client(**client_kwargs) as client:
+        with _local_cluster_settings(dask_config.is_local), Client(**client_kwargs) as client:
             yield DagsterEvent.engine_event(
                 pipeline_context,
                 f"Executing steps on Dask (scheduler: {client.scheduler.address})",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from dagster import InputDefinition, ModeDefinition, default_executors, lambda_solid, pipeline, solid
 from dagster_dask import dask_executor
@@ -41,3 +42,21 @@ def dask_diamond():
 @pipeline(mode_defs=[DASK_MODE])
 def dask_chain():
     add_one(emit_one())
+
+
+@lambda_solid(input_defs=[InputDefinition("num", int)])
+def kill_own_worker(num):
+    os.kill(os.getpid(), 9)
+
+
+@lambda_solid(input_defs=[InputDefinition("num", int)])
+def slow_sibling(num):
+    time.sleep(2)
+    return num
+
+
+@pipeline(mode_defs=[DASK_MODE])
+def dask_worker_dies():
+    one = emit_one()
+    add_one(kill_own_worker(one))
+    slow_sibling(one)

@@ -88,3 +88,27 @@ def test_resource_requirements_from_the_step_tag():
     assert get_dask_resource_requirements({"other": "x"}) == {}
     with pytest.raises(DagsterInvalidDefinitionError, match="must be a JSON object"):
         get_dask_resource_requirements({"dagster-dask/resource_requirements": "[1]"})
+
+
+def test_a_dead_worker_fails_only_its_step_and_no_step_runs_twice(instance):
+    """The worker running kill_own_worker dies: that step fails once (a local cluster does not run it
+    on other workers), and emit_one, whose result the dead worker may have held, is not run again."""
+    pipeline_def = ExecutionTargetHandle.for_pipeline_fn(
+        pipelines.dask_worker_dies
+    ).build_pipeline_definition()
+    result = execute_pipeline(pipeline_def, dask_config(), instance=instance, raise_on_error=False)
+    assert not result.success
+    stored = [r.dagster_event for r in instance.all_logs(result.run_id) if r.dagster_event]
+    starts = sorted(e.step_key for e in stored if e.event_type_value == "STEP_START")
+    assert starts == ["emit_one.compute", "kill_own_worker.compute", "slow_sibling.compute"]
+    outcomes = {e.step_key: e.event_type_value for e in stored if e.step_key and e.is_step_event}
+    assert outcomes == {
+        "emit_one.compute": "STEP_SUCCESS",
+        "kill_own_worker.compute": "STEP_FAILURE",
+        "add_one.compute": "STEP_SKIPPED",
+        "slow_sibling.compute": "STEP_SUCCESS",
+    }
+    failure = result.result_for_solid("kill_own_worker").failure_data.error
+    assert failure.message.startswith(
+        "The Dask worker running step kill_own_worker.compute died before the step finished"
+    )

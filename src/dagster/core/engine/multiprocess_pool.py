@@ -270,11 +270,22 @@ class WorkerPool(StepLauncher):
         self._forget(worker)
         if worker.heard:  # otherwise the step never began, and has no compute log to close
             close_step_compute_log(self._context, key)
-        message = (
-            f'The worker process (pid: {pid}) running step "{key}" {reason} before the step finished. '
-            "The step failed; the rest of the run goes on in other workers."
-        )
+        if worker.heard:
+            message = (
+                f'The worker process (pid: {pid}) running step "{key}" {reason} before the step finished. '
+                "The step failed; the rest of the run goes on in other workers."
+            )
+        else:
+            message = _NEVER_STARTED.format(pid=pid, key=key, reason=reason)
         return StepUpdate(token, key, finished=True, error=message)
+
+
+_NEVER_STARTED = (
+    'Two worker processes in a row ended before they could take step "{key}" (the last, pid {pid}, '
+    "{reason}); their errors are on the run's stderr. The usual cause: the script that starts the run does not "
+    'guard it with `if __name__ == "__main__":`. Workers import the main module, as Python\'s '
+    "multiprocessing does, and must not start the run again there."
+)
 
 
 def _stop_workers(workers: list[_Worker]) -> None:
