@@ -4,7 +4,7 @@ schedules that pick a partition at each tick."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from dagster import check
@@ -34,6 +34,11 @@ def date_partition_range(
     check.inst_param(start, "start", datetime.datetime)
     check.opt_inst_param(end, "end", datetime.datetime)
     check.str_param(fmt, "fmt")
+    if end is not None and (start.tzinfo is None) != (end.tzinfo is None):
+        raise DagsterInvalidDefinitionError(
+            f"date_partition_range: start {start.isoformat()} and end {end.isoformat()} must both have a "
+            "time zone or both have none."
+        )
     if end is not None and start > end:
         raise DagsterInvariantViolationError(
             f"date_partition_range: start {start.isoformat()} is after end {end.isoformat()}. Swap them."
@@ -42,20 +47,45 @@ def date_partition_range(
         raise DagsterInvalidDefinitionError(f"date_partition_range: delta {delta!r} must move time forward.")
 
     def get_date_range_partitions() -> list[Partition]:
+        last = end if end is not None else datetime.datetime.now(tz=start.tzinfo)
         partitions = []
-        current = start
-        if end is None:
-            now = datetime.datetime.now(tz=start.tzinfo)
-            while current < now:
-                partitions.append(Partition(value=current, name=current.strftime(fmt)))
-                current = current + delta
-        else:
-            while current <= end:
-                partitions.append(Partition(value=current, name=current.strftime(fmt)))
-                current = current + delta
+        current, index = start, 0
+        while current < last or (end is not None and current == end):
+            partitions.append(Partition(value=current, name=current.strftime(fmt)))
+            index += 1
+            # start + index * delta, not the previous item + delta: a month after Jan 31 is Feb 29,
+            # but two months after it is Mar 31, not Mar 29.
+            current = start + delta * index
         return partitions[:-1]
 
     return get_date_range_partitions
+
+
+def _wrap_partitions(set_name: str, items: Any) -> list[Partition]:
+    """The partition function's result as Partitions (a str ``s`` becomes ``Partition(s)``), each
+    name once: runs find their partition by its name."""
+    where = f'The partition function of partition set "{set_name}"'
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise DagsterInvariantViolationError(
+            f"{where} returned {items!r}; it must return a list of Partition objects or strings."
+        )
+    partitions: list[Partition] = []
+    names: set[str] = set()
+    for item in items:
+        if isinstance(item, str):
+            item = Partition(item)
+        elif not isinstance(item, Partition):
+            raise DagsterInvariantViolationError(
+                f"{where} returned {item!r}; it must return Partition objects or strings."
+            )
+        if item.name in names:
+            raise DagsterInvariantViolationError(
+                f'{where} returned two partitions named "{item.name}". Partition names must be unique: '
+                "runs are tagged with the name of their partition."
+            )
+        names.add(item.name)
+        partitions.append(item)
+    return partitions
 
 
 def _default_partition_config(_partition: Partition) -> dict:
@@ -96,18 +126,7 @@ class PartitionSetDefinition(
         check.callable_param(partition_fn, "partition_fn")
 
         def wrapped_partition_fn() -> list[Partition]:
-            partitions = []
-            for item in partition_fn():
-                if isinstance(item, Partition):
-                    partitions.append(item)
-                elif isinstance(item, str):
-                    partitions.append(Partition(item))
-                else:
-                    raise DagsterInvariantViolationError(
-                        f'The partition function of partition set "{name}" returned {item!r}; it must return '
-                        "Partition objects or strings."
-                    )
-            return partitions
+            return _wrap_partitions(name, partition_fn())
 
         return super().__new__(
             cls,
@@ -132,7 +151,13 @@ class PartitionSetDefinition(
         raise DagsterInvariantViolationError(f'Partition set "{self.name}" has no partition named "{name}".')
 
     def environment_dict_for_partition(self, partition: Partition) -> dict:
-        return self.user_defined_environment_dict_fn_for_partition(partition)
+        environment_dict = self.user_defined_environment_dict_fn_for_partition(partition)
+        if not isinstance(environment_dict, dict):
+            raise DagsterInvariantViolationError(
+                f'The environment_dict function of partition set "{self.name}" returned {environment_dict!r} '
+                f'for partition "{partition.name}"; it must return a dict (the run config).'
+            )
+        return environment_dict
 
     def tags_for_partition(self, partition: Partition) -> dict[str, str]:
         """The user's tags plus ``dagster/partition`` and ``dagster/partition_set``."""

@@ -56,7 +56,19 @@ class RepositoryDefinition:
         self._partition_set_defs = _unique(
             partition_set_defs, PartitionSetDefinition, "partition_set_defs", owner
         )
+        self._check_pipeline_names(self._schedule_defs, "schedule")
+        self._check_pipeline_names(self._partition_set_defs, "partition set")
         self._all_pipelines_checked = False
+
+    def _check_pipeline_names(self, defs: list, kind: str) -> None:
+        """Every schedule and partition set runs a pipeline of this repository."""
+        for definition in defs:
+            if not self.has_pipeline(definition.pipeline_name):
+                raise DagsterInvalidDefinitionError(
+                    f'The {kind} "{definition.name}" of repository "{self._name}" runs pipeline '
+                    f'"{definition.pipeline_name}", which is not in the repository. Its pipelines are: '
+                    f"{format_names(self._pipeline_names) or 'none'}."
+                )
 
     def _check_name(self, key: str, pipeline_def: Any) -> PipelineDefinition:
         if not isinstance(pipeline_def, PipelineDefinition):

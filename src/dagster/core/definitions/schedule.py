@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -9,6 +11,8 @@ from dagster import check
 from dagster.core.definitions.utils import check_user_tags, validate_tags
 from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 from dagster.serdes import whitelist_for_serdes
+
+_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @whitelist_for_serdes
@@ -49,7 +53,7 @@ def _default_should_execute(_context: Any) -> bool:
 
 def check_cron_schedule(cron_schedule: Any, owner: str) -> str:
     """A cron string with five fields that croniter accepts; otherwise a definition error."""
-    from croniter import croniter
+    from croniter import CroniterBadDateError, croniter
 
     if (
         not isinstance(cron_schedule, str)
@@ -60,7 +64,35 @@ def check_cron_schedule(cron_schedule: Any, owner: str) -> str:
             f"Invalid cron_schedule {cron_schedule!r} for {owner}: expected a cron expression with five fields "
             '(minute hour day-of-month month day-of-week), for example "0 6 * * *" for 06:00 every day.'
         )
+    try:
+        croniter(cron_schedule, datetime.datetime(2000, 1, 1)).get_next(datetime.datetime)
+    except CroniterBadDateError:
+        raise DagsterInvalidDefinitionError(
+            f"cron_schedule {cron_schedule!r} of {owner} names a day that never comes (such as February 30): "
+            "the schedule would never run. Fix the day of the month or the month."
+        ) from None
     return cron_schedule
+
+
+def _check_environment_vars(environment_vars: Any, owner: str) -> dict[str, str]:
+    """Environment variables the scheduler exports before a tick: valid names, string values."""
+    if environment_vars is None:
+        return {}
+    if not isinstance(environment_vars, Mapping):
+        raise DagsterInvalidDefinitionError(
+            f"environment_vars of {owner} must be a dict of strings, got {environment_vars!r}."
+        )
+    for key, value in environment_vars.items():
+        if not isinstance(key, str) or not _ENV_VAR_NAME.fullmatch(key):
+            raise DagsterInvalidDefinitionError(
+                f"environment_vars of {owner} has the key {key!r}, which is not an environment variable name "
+                "(letters, digits and underscores, not starting with a digit)."
+            )
+        if not isinstance(value, str):
+            raise DagsterInvalidDefinitionError(
+                f"environment_vars of {owner} maps {key!r} to {value!r}; values must be strings."
+            )
+    return dict(environment_vars)
 
 
 class ScheduleDefinition:
@@ -116,7 +148,7 @@ class ScheduleDefinition:
         self._schedule_definition_data = ScheduleDefinitionData(
             name=self._name,
             cron_schedule=cron_schedule,
-            environment_vars=check.opt_dict_param(environment_vars, "environment_vars"),
+            environment_vars=_check_environment_vars(environment_vars, owner),
         )
 
     @property

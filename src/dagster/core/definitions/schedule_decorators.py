@@ -179,7 +179,11 @@ def weekly_schedule(
 ) -> Callable[[Callable], PartitionScheduleDefinition]:
     """Once a week on ``execution_day_of_week`` (0 = Sunday, as in cron) at ``execution_time``."""
     time = _check_time(execution_time, "weekly")
-    if not isinstance(execution_day_of_week, int) or not 0 <= execution_day_of_week <= 6:
+    if (
+        not isinstance(execution_day_of_week, int)
+        or isinstance(execution_day_of_week, bool)
+        or not 0 <= execution_day_of_week <= 6
+    ):
         raise DagsterInvalidDefinitionError(
             f"@weekly_schedule for pipeline {pipeline_name!r}: execution_day_of_week must be an int from 0 "
             f"(Sunday) to 6 (Saturday), got {execution_day_of_week!r}."
@@ -216,7 +220,11 @@ def monthly_schedule(
     from dateutil.relativedelta import relativedelta
 
     time = _check_time(execution_time, "monthly")
-    if not isinstance(execution_day_of_month, int) or not 1 <= execution_day_of_month <= 31:
+    if (
+        not isinstance(execution_day_of_month, int)
+        or isinstance(execution_day_of_month, bool)
+        or not 1 <= execution_day_of_month <= 31
+    ):
         raise DagsterInvalidDefinitionError(
             f"@monthly_schedule for pipeline {pipeline_name!r}: execution_day_of_month must be an int from 1 to "
             f"31, got {execution_day_of_month!r}."

@@ -83,13 +83,36 @@ def launch_scheduled_execution(
 
 def latest_scheduled_time(cron_schedule: str, now: float) -> float:
     """The latest time at or before ``now`` that ``cron_schedule`` names, as cron reads it: whole
-    minutes of the local time."""
+    minutes of the local time.
+
+    Around daylight saving changes it follows cron: a wall time skipped when clocks go forward is
+    run at the end of the gap; a wall time that happens twice when clocks go back runs once, or
+    twice when the minute or hour field is a wildcard (``30 * * * *`` runs in both 1:30s).
+    """
     from croniter import croniter
 
-    minute = datetime.fromtimestamp(now).replace(second=0, microsecond=0)
-    if not croniter.match(cron_schedule, minute):
-        minute = croniter(cron_schedule, minute).get_prev(datetime)
-    return minute.timestamp()
+    wall = datetime.fromtimestamp(now).replace(second=0, microsecond=0, fold=0)
+    repeats = cron_schedule.split()[0].startswith("*") or cron_schedule.split()[1].startswith("*")
+    previous = croniter(cron_schedule, wall)
+    candidate = wall if croniter.match(cron_schedule, wall) else previous.get_prev(datetime)
+    while True:
+        for instant in _instants(candidate, repeats):
+            if instant <= now:
+                return instant
+        candidate = previous.get_prev(datetime)
+
+
+def _instants(wall: datetime, repeats: bool) -> list[float]:
+    """The times (latest first) at which local wall time ``wall`` is a scheduled time."""
+    first, second = wall.replace(fold=0).timestamp(), wall.replace(fold=1).timestamp()
+    if datetime.fromtimestamp(first) != wall:  # skipped by a clock change: the end of the gap
+        instant = second
+        while datetime.fromtimestamp(instant) < wall:
+            instant += 60
+        return [instant]
+    if first == second or not repeats:
+        return [first]
+    return [second, first]
 
 
 def error_summary(error: SerializableErrorInfo) -> str:
