@@ -8,6 +8,7 @@ schedules. Every run gets the partition's config and tags, ``dagster/backfill=<i
 from __future__ import annotations
 
 import json
+import traceback
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -88,7 +89,7 @@ def execute_backfill_command(
     from dagster.cli.execute import EXECUTION_TARGET_TAG
     from dagster.core.definitions.handle import get_pipeline_from_repository
     from dagster.core.errors import DagsterInvalidConfigError
-    from dagster.core.storage.tags import BACKFILL_ID_TAG, CELERY_RUN_PRIORITY_TAG
+    from dagster.core.storage.tags import BACKFILL_ID_TAG, CELERY_RUN_PRIORITY_TAG, SYSTEM_TAG_PREFIX
 
     instance = instance or get_cli_instance()
     if instance.run_launcher is None:
@@ -99,6 +100,12 @@ def execute_backfill_command(
         )
     noprompt = bool(cli_args.get("noprompt"))
     user_tags = parse_tags(cli_args.get("tags"))
+    reserved = sorted(key for key in user_tags if key.startswith(SYSTEM_TAG_PREFIX))
+    if reserved:
+        raise UsageError(
+            f"--tags may not set {', '.join(reserved)}: tags starting with {SYSTEM_TAG_PREFIX} are set by "
+            "dagster itself (the partition, partition set and backfill id). Choose another key."
+        )
     given_pipeline_name = _given_pipeline_name(cli_args)
     repo_handle = handle_for_repo_cli_args(cli_args)
     repository = repo_handle.build_repository_definition()
@@ -149,25 +156,46 @@ def execute_backfill_command(
     base_tags = {BACKFILL_ID_TAG: backfill_id, EXECUTION_TARGET_TAG: json.dumps(target_handle.to_dict())}
     if cli_args.get("celery_base_priority") is not None:
         base_tags[CELERY_RUN_PRIORITY_TAG] = str(cli_args["celery_base_priority"])
-    for partition in partitions:
+    # The user's functions run for every partition before any run is launched: one that raises
+    # leaves no half-done backfill.
+    configured = [
+        (partition, *_partition_run_config_and_tags(partition_set, partition)) for partition in partitions
+    ]
+    for partition, environment_dict, partition_tags in configured:
         try:
             run = instance.create_run_for_pipeline(
                 pipeline_def=run_pipeline,
-                environment_dict=partition_set.environment_dict_for_partition(partition),
+                environment_dict=environment_dict,
                 mode=partition_set.mode,
                 solid_subset=partition_set.solid_subset,
-                tags={
-                    **(pipeline_def.tags or {}),
-                    **partition_set.tags_for_partition(partition),
-                    **base_tags,
-                    **user_tags,
-                },
+                tags={**(pipeline_def.tags or {}), **user_tags, **partition_tags, **base_tags},
             )
         except DagsterInvalidConfigError as exc:
             raise DagsterCliError(f'Partition "{partition.name}": {format_config_errors(exc)}') from exc
         instance.launch_run(run.run_id)
     print_fn(f"Launched backfill job `{backfill_id}`")
     return backfill_id
+
+
+def _partition_run_config_and_tags(partition_set: Any, partition: Any) -> tuple[Any, dict]:
+    """The run config and tags of one partition; what the user's functions raise becomes one error
+    naming the partition and where in the user's code it was raised."""
+    from dagster.core.errors import DagsterError
+
+    try:
+        return (
+            partition_set.environment_dict_for_partition(partition),
+            partition_set.tags_for_partition(partition),
+        )
+    except DagsterError:
+        raise
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        raise DagsterCliError(
+            f'Partition "{partition.name}" of partition set "{partition_set.name}": computing its run '
+            f'config or tags raised {type(exc).__name__}: {exc} (File "{frame.filename}", line '
+            f"{frame.lineno}, in {frame.name}). No run of the backfill was launched."
+        ) from exc
 
 
 def _columns(names: list[str], per_line: int = 4) -> str:

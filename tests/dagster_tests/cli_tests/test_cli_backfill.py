@@ -145,3 +145,47 @@ def test_backfill_needs_a_run_launcher(backfill_repo, dagster_home):
     result = CliRunner().invoke(cli, ["pipeline", "backfill", "daily_pipeline", "--all", "--noprompt"])
     assert result.exit_code == 2
     assert "A run launcher must be configured before running a backfill" in result.output
+
+
+def test_backfill_tags_may_not_set_dagsters_own(backfill_repo, dagster_home):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "pipeline",
+            "backfill",
+            "daily_pipeline",
+            "--all",
+            "--noprompt",
+            "--tags",
+            '{"dagster/partition": "zz"}',
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--tags may not set dagster/partition: tags starting with dagster/ are set by dagster itself" in (
+        result.output
+    )
+    assert DagsterInstance.from_config(dagster_home).get_runs() == []
+
+
+def test_a_partition_function_that_raises_is_named_with_the_users_line(backfill_repo, dagster_home, tmp_path):
+    source = (tmp_path / "backfill_repo.py").read_text()
+    broken = source.replace(
+        'tags_fn_for_partition=lambda partition: {"team": "backfillers"},',
+        'tags_fn_for_partition=lambda partition: {"team": 1 / 0 if partition.name.endswith("03") else "x"},',
+    )
+    assert broken != source
+    (tmp_path / "backfill_repo.py").write_text(broken)
+    line = next(number for number, text in enumerate(broken.splitlines(), 1) if "1 / 0" in text)
+
+    result = run_dagster(
+        ["pipeline", "backfill", "daily_pipeline", "--all", "--noprompt"], backfill_repo, dagster_home
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        'Partition "2020-01-03" of partition set "days": computing its run config or tags raised '
+        f'ZeroDivisionError: division by zero (File "{tmp_path / "backfill_repo.py"}", line {line}, in <lambda>). '
+        "No run of the backfill was launched."
+    ) in result.stderr
+    assert DagsterInstance.from_config(dagster_home).get_runs() == []
