@@ -16,7 +16,10 @@ import pytest
 from dagster.core.errors import DagsterStepOutputNotFoundError
 from dagster.core.events import StepOutputHandle
 from dagster.core.storage.intermediate_store import build_fs_intermediate_store
-from dagster.core.storage.intermediates_manager import IntermediateStoreIntermediatesManager
+from dagster.core.storage.intermediates_manager import (
+    DagsterIntermediateStorageError,
+    IntermediateStoreIntermediatesManager,
+)
 from dagster.core.storage.object_store import FilesystemObjectStore
 from dagster.core.types import marshal
 from dagster.core.types.dagster_type import resolve_dagster_type
@@ -75,8 +78,11 @@ def test_a_stored_value_that_cannot_be_read_is_not_reported_as_missing(tmp_path)
     manager.set_intermediate(None, ANY, handle, 1)
     path = tmp_path / "storage" / RUN / "intermediates" / "a.compute" / "result"
     path.write_bytes(b"not a pickle")
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(
+        DagsterIntermediateStorageError, match='Could not read output "result" of step "a.compute"'
+    ) as info:
         manager.get_intermediate(None, ANY, handle)
+    assert isinstance(info.value.__cause__, pickle.UnpicklingError)
 
 
 def test_a_file_where_the_directory_should_be_fails_clearly(tmp_path):
@@ -102,8 +108,11 @@ def test_an_unpicklable_value_leaves_the_previous_one_in_place(tmp_path):
     manager = _manager(tmp_path)
     handle = StepOutputHandle("a.compute")
     manager.set_intermediate(None, ANY, handle, "previous")
-    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+    with pytest.raises(
+        DagsterIntermediateStorageError, match='Could not store output "result" of step "a.compute"'
+    ) as info:
         manager.set_intermediate(None, ANY, handle, lambda: "cannot be pickled")
+    assert isinstance(info.value.__cause__, (pickle.PicklingError, AttributeError, TypeError))
     assert manager.get_intermediate(None, ANY, handle).obj == "previous"
     assert _files_under(tmp_path / "storage") == [os.path.join(RUN, "intermediates", "a.compute", "result")]
 

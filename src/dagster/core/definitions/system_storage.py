@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from dagster import check
 from dagster.core.definitions.utils import check_init_fn, config_field_from_spec
-from dagster.core.errors import DagsterInvalidDefinitionError
+from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 
 
 class SystemStorageDefinition(
@@ -95,9 +95,45 @@ def system_storage(
     return decorate
 
 
+_INTERMEDIATES_MANAGER_METHODS = ("get_intermediate", "set_intermediate", "has_intermediate")
+_FILE_MANAGER_METHODS = ("read", "read_data", "write", "write_data")
+
+
 class SystemStorageData:
-    """What a system storage's creation function returns: the intermediates manager and file manager."""
+    """What a system storage's creation function returns: the intermediates manager and file manager.
+
+    ``intermediates_manager`` is an ``IntermediatesManager`` and ``file_manager`` a ``FileManager``
+    (both in ``dagster.core.storage``); their methods are checked here, where the mistake is made.
+    """
 
     def __init__(self, intermediates_manager: Any, file_manager: Any):
+        _check_methods(
+            intermediates_manager,
+            "intermediates_manager",
+            "an IntermediatesManager",
+            _INTERMEDIATES_MANAGER_METHODS,
+        )
+        _check_methods(file_manager, "file_manager", "a FileManager", _FILE_MANAGER_METHODS)
         self.intermediates_manager = intermediates_manager
         self.file_manager = file_manager
+
+
+def _check_methods(value: Any, param: str, expected: str, methods: tuple[str, ...]) -> None:
+    missing = [method for method in methods if not callable(getattr(value, method, None))]
+    if missing:
+        raise DagsterInvalidDefinitionError(
+            f"SystemStorageData({param}=...) must be {expected} (dagster.core.storage), got {value!r}, "
+            f"which has no {', '.join(missing)} method. The built-in ones are "
+            "InMemoryIntermediatesManager / IntermediateStoreIntermediatesManager and LocalFileManager."
+        )
+
+
+def check_system_storage_data(value: Any, storage_name: str) -> SystemStorageData:
+    """``value`` if it is a SystemStorageData, else an error naming the storage whose creation function
+    returned it."""
+    if not isinstance(value, SystemStorageData):
+        raise DagsterInvariantViolationError(
+            f'The creation function of system storage "{storage_name}" returned {value!r} (a '
+            f"{type(value).__name__}); it must return SystemStorageData(intermediates_manager, file_manager)."
+        )
+    return value

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Generator
 from typing import Any
 
+from dagster.core.definitions.system_storage import check_system_storage_data
 from dagster.core.errors import (
     DagsterError,
     DagsterInvariantViolationError,
@@ -204,7 +205,8 @@ def _create_system_storage_data(
         )
 
     with user_code_error_boundary(DagsterInitializationFunctionError, message):
-        return system_storage_def.system_storage_creation_fn(context)
+        storage_data = system_storage_def.system_storage_creation_fn(context)
+    return check_system_storage_data(storage_data, system_storage_def.name)
 
 
 def _create_executor_config(

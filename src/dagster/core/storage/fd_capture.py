@@ -133,6 +133,20 @@ def _text_stream(fd: int, encoding: str) -> io.TextIOWrapper:
     )
 
 
+def above_stdio(fd: int) -> int:
+    """``fd`` renumbered above 2 (and the old number closed again). In a process started with its
+    stdio closed, a file opened takes the number of stdout or stderr: a capture would then take it
+    for the console (and write the step's output into it), and capture over it."""
+    if fd > 2:
+        return fd
+    import fcntl  # (only here: a process started with its stdio closed)
+
+    try:
+        return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    finally:
+        os.close(fd)
+
+
 def _dup_or_none(fd: int) -> int | None:
     try:
         return os.dup(fd)
@@ -191,8 +205,8 @@ def _mirror_loop() -> None:
 
 class FdCapture:
     """fds 1/2 (and ``sys.stdout``/``sys.stderr``) pointed at two files until ``stop()``; made
-    flushed, with the lock held. The files and stand-ins are made first: if that fails, nothing
-    has changed."""
+    flushed, with the lock held. If opening the files or making the streams fails, fds and streams
+    are left as they were."""
 
     __slots__ = (
         "_out_fd",
@@ -211,14 +225,20 @@ class FdCapture:
         except OSError:
             os.close(out_fd)
             raise
+        if out_fd <= 2 or err_fd <= 2:  # they took the number of a closed stdin/stdout/stderr
+            out_fd, err_fd = above_stdio(out_fd), above_stdio(err_fd)
         self._out_fd, self._err_fd = out_fd, err_fd
         self._out_mirrored = os.lseek(out_fd, 0, os.SEEK_END)
         self._err_mirrored = os.lseek(err_fd, 0, os.SEEK_END)
         stdout, stderr = self._streams = sys.stdout, sys.stderr
-        stand_ins = _stand_in(1, stdout), _stand_in(2, stderr)  # (an unknown encoding raises here)
         self._saved_out, self._saved_err = _dup_or_none(1), _dup_or_none(2)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
+        try:  # (after the dup2s: a stream cannot be made on a closed fd 1 or 2)
+            stand_ins = _stand_in(1, stdout), _stand_in(2, stderr)
+        except BaseException:
+            self._restore_fds()
+            raise
         sys.stdout, sys.stderr = stand_ins
 
     def copy_to_console(self) -> None:
@@ -238,6 +258,9 @@ class FdCapture:
                 self.copy_to_console()
             except OSError:
                 pass
+        self._restore_fds()
+
+    def _restore_fds(self) -> None:
         try:
             _restore(self._saved_out, 1)
             _restore(self._saved_err, 2)

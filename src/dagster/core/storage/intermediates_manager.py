@@ -8,21 +8,78 @@ executor logs it as an ``OBJECT_STORE_OPERATION`` event). A missing value raises
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from typing import Any
 
 from dagster import check
-from dagster.core.errors import DagsterStepOutputNotFoundError
+from dagster.core.errors import (
+    DagsterError,
+    DagsterStepOutputNotFoundError,
+    DagsterUserCodeExecutionError,
+)
 from dagster.core.events.data import ObjectStoreOperationType, StepOutputHandle
 from dagster.core.storage.intermediate_store import IntermediateStore
 from dagster.core.storage.object_store import ObjectStoreOperation
 
 __all__ = [
+    "DagsterIntermediateStorageError",
     "InMemoryIntermediatesManager",
     "IntermediateStoreIntermediatesManager",
     "IntermediatesManager",
     "ObjectStoreOperation",
 ]
+
+
+class DagsterIntermediateStorageError(DagsterUserCodeExecutionError):
+    """Writing or reading a step output in a persistent system storage raised (a value its
+    serialization strategy cannot write, a corrupt stored value, a failing storage plugin, a full
+    disk). The message names the step, the output and where it is stored; the original is the cause."""
+
+
+# Errors with their own message: Dagster's, and misuse of the framework (check errors).
+_PASS_THROUGH = (DagsterError, check.CheckError)
+
+
+def _storage_error(
+    verb: str, step_output_handle: StepOutputHandle, dagster_type: Any, where: str, hint: str
+) -> DagsterIntermediateStorageError:
+    exc = sys.exc_info()[1]
+    strategy = getattr(dagster_type.serialization_strategy, "name", "pickle")
+    return DagsterIntermediateStorageError(
+        f'Could not {verb} output "{step_output_handle.output_name}" of step '
+        f'"{step_output_handle.step_key}" (type "{dagster_type.display_name}", serialization strategy '
+        f'"{strategy}") at {where}: {type(exc).__name__}: {exc}. {hint}',
+        user_exception=exc,
+        original_exc_info=sys.exc_info(),
+    )
+
+
+def _write_error(
+    step_output_handle: StepOutputHandle, dagster_type: Any, where: str
+) -> DagsterIntermediateStorageError:
+    if isinstance(sys.exc_info()[1], OSError):
+        hint = "Check that the storage directory can be created and written to, and has free space."
+    else:
+        hint = (
+            "Return a value the strategy can write (pickle cannot write locks, open files, sockets, "
+            "generators or lambdas), give the output a DagsterType whose serialization_strategy can, "
+            "or run with in_memory storage."
+        )
+    return _storage_error("store", step_output_handle, dagster_type, where, hint)
+
+
+def _read_error(
+    step_output_handle: StepOutputHandle, dagster_type: Any, where: str
+) -> DagsterIntermediateStorageError:
+    return _storage_error(
+        "read",
+        step_output_handle,
+        dagster_type,
+        where,
+        "The stored value is damaged or was written by another serialization strategy or code "
+        f'version; execute step "{step_output_handle.step_key}" again to store it anew.',
+    )
 
 
 def _not_found(step_output_handle: StepOutputHandle, where: str) -> DagsterStepOutputNotFoundError:
@@ -158,10 +215,13 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         key = self._key(step_output_handle)
         try:
             return store.object_store.get_object(key, dagster_type.serialization_strategy)
-        except Exception:
+        except _PASS_THROUGH:
+            raise
+        except Exception as exc:
             # Reading is the existence check: look only when it failed.
             if store.object_store.has_object(key):
-                raise
+                where = store.object_store.uri_for_key(key)
+                raise _read_error(step_output_handle, dagster_type, where) from exc
             raise _not_found(step_output_handle, store.object_store.uri_for_key(key)) from None
 
     def _get_through_plugins(
@@ -174,9 +234,11 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
             raise _not_found(step_output_handle, store.uri_for_paths(paths))
         try:
             result = store.get_value(context, dagster_type, paths)
-        except Exception:
+        except _PASS_THROUGH:
+            raise
+        except Exception as exc:
             if store.has_object(context, paths):
-                raise
+                raise _read_error(step_output_handle, dagster_type, store.uri_for_paths(paths)) from exc
             raise _not_found(step_output_handle, store.uri_for_paths(paths)) from None
         if isinstance(result, ObjectStoreOperation):
             return result
@@ -198,11 +260,21 @@ class IntermediateStoreIntermediatesManager(IntermediatesManager):
         store = self.intermediate_store
         dagster_type = _type_or_any(dagster_type)
         if not len(store.type_storage_plugin_registry):
-            return store.object_store.set_object(
-                self._key(step_output_handle), value, dagster_type.serialization_strategy
-            )
+            key = self._key(step_output_handle)
+            try:
+                return store.object_store.set_object(key, value, dagster_type.serialization_strategy)
+            except _PASS_THROUGH:
+                raise
+            except Exception as exc:
+                where = store.object_store.uri_for_key(key)
+                raise _write_error(step_output_handle, dagster_type, where) from exc
         paths = _paths(step_output_handle)
-        result = store.set_value(value, context, dagster_type, paths)
+        try:
+            result = store.set_value(value, context, dagster_type, paths)
+        except _PASS_THROUGH:
+            raise
+        except Exception as exc:
+            raise _write_error(step_output_handle, dagster_type, store.uri_for_paths(paths)) from exc
         if isinstance(result, ObjectStoreOperation):
             return result
         # A type storage plugin stored the value itself.

@@ -1,8 +1,8 @@
 """``LocalComputeLogManager``: each step's stdout/stderr in files under the instance.
 
 Layout: ``<base_dir>/<run_id>/compute_logs/<key>.out`` (stdout) and ``<key>.err`` (stderr). A key
-whose file name would exceed 255 characters (or that holds a path separator or a newline, or
-starts with a dot) is replaced by its md5 hex digest. Completion is recorded in one index per run,
+whose file name would exceed 255 bytes (or that holds a path separator or a character that is not
+printable, or starts with a dot) is replaced by its md5 hex digest. Completion is recorded in one index per run,
 ``compute_logs/completed_keys.log`` (``+key`` when a step's capture ended and its files hold all
 its output, ``-key`` when a capture starts again), instead of Dagster 0.7's ``<key>.complete``
 marker file per step, which are still honoured when reading old homes: creating a file is the
@@ -36,7 +36,7 @@ from dagster.core.storage.compute_log_manager import (
     ComputeLogManager,
     ComputeLogSubscription,
 )
-from dagster.core.storage.fd_capture import FdCapture, start_capture, stop_capture
+from dagster.core.storage.fd_capture import FdCapture, above_stdio, start_capture, stop_capture
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class _IndexWriter:
         lock.acquire()  # (cheaper than ``with``, twice a step)
         try:
             if path != self._path or self._fd is None:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                fd = above_stdio(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644))
                 self._close()
                 self._path, self._fd = path, fd
             os.write(self._fd, line)
@@ -157,10 +157,10 @@ def _file_name(key: str) -> str:
     """The name of a key's files (without extension): the key itself, or its md5 hex digest where
     it is too long for a file name or not a plain name (a pipeline name may be anything)."""
     if (
-        len(key) + len(".complete") > MAX_FILENAME_LENGTH
+        len(key.encode("utf-8")) + len(".complete") > MAX_FILENAME_LENGTH  # (a limit in bytes)
         or os.sep in key
-        or "\n" in key
         or key.startswith(".")
+        or not key.isprintable()  # a newline would break the index; a NUL cannot be in a path
     ):
         return hashlib.md5(key.encode("utf-8")).hexdigest()
     return key
@@ -332,16 +332,18 @@ class LocalComputeLogManager(ComputeLogManager, ConfigurableClass):
     def is_watch_completed(self, run_id: str, key: str) -> bool:
         """The last mark of ``key`` in the run's completion index; else (logs written by Dagster
         0.7) whether its ``<key>.complete`` marker file exists."""
-        name = _file_name(key)
+        running, complete = _marks(key)
         try:
-            with open(os.path.join(self._run_directory(run_id), COMPLETED_INDEX), encoding="utf-8") as index:
-                marks = index.read().splitlines()
+            with open(os.path.join(self._run_directory(run_id), COMPLETED_INDEX), "rb") as index:
+                marks = index.read().split(b"\n")
         except FileNotFoundError:
             marks = []
         for mark in reversed(marks):
-            if mark[1:] == name:
-                return mark[0] == "+"
-        return os.path.exists(os.path.join(self._run_directory(run_id), f"{name}.complete"))
+            if mark == complete[:-1]:
+                return True
+            if mark == running[:-1]:
+                return False
+        return os.path.exists(os.path.join(self._run_directory(run_id), f"{_file_name(key)}.complete"))
 
     # -------------------------------------------------------------------------------------- reads
 

@@ -118,7 +118,8 @@ class ObjectStore(ABC):
 
     @abstractmethod
     def uri_for_key(self, key: str, protocol: str | None = None) -> str:
-        """A URI for ``key`` (``file:///...``, ``s3://...``)."""
+        """A URI for ``key``: ``protocol`` (the store's own, ``file://``, ``s3://``, ... when None)
+        followed by the key's location; ``protocol=""`` gives the bare location (a local path)."""
 
     def key_for_paths(self, path_comps: list[str]) -> str:
         return self.sep.join(path_comps)
@@ -185,7 +186,7 @@ class FilesystemObjectStore(ObjectStore):
         )
 
     def uri_for_key(self, key: str, protocol: str | None = None) -> str:
-        return (protocol or "file://") + os.path.abspath(key)
+        return ("file://" if protocol is None else protocol) + os.path.abspath(key)
 
 
 class InMemoryObjectStore(ObjectStore):
@@ -228,4 +229,4 @@ class InMemoryObjectStore(ObjectStore):
         )
 
     def uri_for_key(self, key: str, protocol: str | None = None) -> str:
-        return (protocol or "memory://") + key
+        return ("memory://" if protocol is None else protocol) + key

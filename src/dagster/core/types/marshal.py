@@ -1,7 +1,8 @@
 """How values of a Dagster type are written to and read from files (intermediates, object stores).
 
 A :class:`SerializationStrategy` names the file modes it needs; the default is pickle, which is
-written from one buffer with plain system calls. Every write goes to a temp file next to the target
+written from one buffer with plain system calls (values and files of 1 MiB or more are streamed
+instead, so that a large value is never held in memory twice). Every write goes to a temp file next to the target
 (``.tmp-<pid>-<n>-<name>``, created with O_EXCL) that is then renamed over it.
 """
 
@@ -11,6 +12,7 @@ import itertools
 import os
 import pickle
 import shutil
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import IO, Any
@@ -85,6 +87,8 @@ class PickleSerializationStrategy(SerializationStrategy):
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _TEMP_NUMBERS = itertools.count()
+STREAM_THRESHOLD = 1 << 20  # bytes: pickles of values this large are streamed to and from their file
+_SIZED_ITEMS = 16  # tuples, lists and dicts up to this long count their items' sizes too
 _pid = os.getpid()  # in temp names; refreshed in forked children
 
 
@@ -166,28 +170,68 @@ def copy_file_atomically(src: str, dst: str) -> None:
         write_atomically(dst, "wb", lambda target: shutil.copyfileobj(source, target, 1 << 20))
 
 
+def _approximate_size(value: Any) -> int:
+    """The memory ``value`` holds, looking one level into small tuples, lists and dicts (a frame's
+    ``__sizeof__`` counts its data; a container's counts only its slots)."""
+    try:
+        size = sys.getsizeof(value, 0)
+        kind = type(value)
+        if (kind is tuple or kind is list) and len(value) <= _SIZED_ITEMS:
+            size += sum(sys.getsizeof(item, 0) for item in value)
+        elif kind is dict and len(value) <= _SIZED_ITEMS:
+            size += sum(sys.getsizeof(item, 0) for item in value.values())
+        return size
+    except Exception:  # a broken __sizeof__ or __len__: pickle will say what is wrong
+        return 0
+
+
+def _dump(value: Any, file_obj: IO) -> None:
+    pickle.dump(value, file_obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_pickle(path: str) -> Any:
+    """Unpickle the file at ``path``: a small one read whole with plain system calls, a large one
+    streamed (reading it whole first would hold it in memory twice)."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        size = os.fstat(fd).st_size
+        if size < STREAM_THRESHOLD:
+            return pickle.loads(_read_all(fd, size))
+        with open(fd, "rb", closefd=False) as file_obj:
+            return pickle.load(file_obj)
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: str) -> bytes:
     """The whole content of the file at ``path``."""
     fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
-        first = os.read(fd, size)
-        if size and len(first) == size:
-            return first
-        # A short read, or a size of 0 that may be wrong (files of /proc): read to the end.
-        parts = [first]
-        while chunk := os.read(fd, max(size, 1 << 16)):
-            parts.append(chunk)
-        return b"".join(parts)
+        return _read_all(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The rest of the open file ``fd``, whose size is thought to be ``size``."""
+    first = os.read(fd, size)
+    if size and len(first) == size:
+        return first
+    # A short read, or a size of 0 that may be wrong (files of /proc): read to the end.
+    parts = [first]
+    while chunk := os.read(fd, max(size, 1 << 16)):
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def serialize_to_file(serialization_strategy: SerializationStrategy, value: Any, write_path: str) -> None:
     """Write ``value`` to ``write_path`` atomically with the strategy's write mode."""
     if type(serialization_strategy) is PickleSerializationStrategy:
-        # The default strategy in one buffer and one write: much cheaper than a file object.
-        write_bytes_atomically(write_path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if _approximate_size(value) < STREAM_THRESHOLD:
+            # The default strategy in one buffer and one write: much cheaper than a file object.
+            write_bytes_atomically(write_path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        else:  # a large value is pickled straight to the file, not to a copy of it in memory first
+            write_atomically(write_path, "wb", lambda file_obj: _dump(value, file_obj))
         return
     check.inst_param(serialization_strategy, "serialization_strategy", SerializationStrategy)
     check.str_param(write_path, "write_path")
@@ -202,7 +246,7 @@ def serialize_to_file(serialization_strategy: SerializationStrategy, value: Any,
 def deserialize_from_file(serialization_strategy: SerializationStrategy, read_path: str) -> Any:
     """Read the value stored at ``read_path`` with the strategy's read mode."""
     if type(serialization_strategy) is PickleSerializationStrategy:
-        return pickle.loads(read_bytes(read_path))
+        return _load_pickle(read_path)
     check.inst_param(serialization_strategy, "serialization_strategy", SerializationStrategy)
     check.str_param(read_path, "read_path")
     mode = serialization_strategy.read_mode
