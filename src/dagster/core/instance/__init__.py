@@ -23,7 +23,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from dagster import check
-from dagster.core.errors import DagsterInvariantViolationError
+from dagster.core.errors import DagsterInstanceSchemaError, DagsterInvariantViolationError
 from dagster.core.instance.ref import InstanceRef
 from dagster.core.instance.run_creation import InstanceRunCreationMixin
 from dagster.core.instance.run_liveness import PROCESS_TAGS, current_process_tags, dead_process_cause
@@ -551,10 +551,19 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
         )
 
     def _fail_if_process_dead(self, run: PipelineRun) -> PipelineRun:
-        """Mark a STARTED run whose executing process is gone as FAILED, naming the pid and cause."""
+        """Mark a STARTED run whose executing process is gone as FAILED, naming the pid and cause.
+
+        If the storage cannot take the write (a full disk, a read-only home), the run is returned as
+        stored: reading must not fail, and the next read retries the repair."""
         cause = dead_process_cause(run)
         if cause is None:
             return run
+        try:
+            return self._record_dead_run(run, cause)
+        except DagsterInstanceSchemaError:
+            return run
+
+    def _record_dead_run(self, run: PipelineRun, cause: str) -> PipelineRun:
         # Another reader (or the run itself, in its last moment) may have finished it meanwhile.
         current = self._run_storage.get_run_by_id(run.run_id)
         if current is None or current.status is not _STARTED:

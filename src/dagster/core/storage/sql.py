@@ -28,6 +28,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from dagster.core.errors import DagsterInstanceMigrationRequired, DagsterInstanceSchemaError
 from dagster.core.storage.sqlite_checkpoint import WalCheckpointer
+from dagster.core.storage.sqlite_errors import raise_for_file_error, sqlite_file_error
 
 try:
     import fcntl
@@ -366,9 +367,7 @@ def check_revision(conn: Connection, where: str, table_names: list[str]) -> str:
         revision = current_revision(conn)
         tables = set(db.inspect(conn).get_table_names())
     except DatabaseError as exc:
-        raise DagsterInstanceSchemaError(
-            f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
-        ) from exc
+        raise _unreadable(where, exc) from exc
     head = head_revision()
     if revision == head:
         return revision
@@ -417,9 +416,15 @@ def ensure_schema(
     except DatabaseError as exc:
         if isinstance(exc, OperationalError) and is_busy_error(exc):
             raise
-        raise DagsterInstanceSchemaError(
-            f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
-        ) from exc
+        raise _unreadable(where, exc) from exc
+
+
+def _unreadable(where: str, exc: DatabaseError) -> DagsterInstanceSchemaError:
+    """The error for a database that could not be checked: the clear form of a file problem, else
+    SQLite's own words."""
+    return sqlite_file_error(where, exc) or DagsterInstanceSchemaError(
+        f"Cannot read the database {where}: {getattr(exc, 'orig', exc)}."
+    )
 
 
 class SqliteDatabase:
@@ -443,16 +448,22 @@ class SqliteDatabase:
 
     @contextmanager
     def raw_connect(self) -> Iterator[Connection]:
-        """A connection without the schema check (for checks and migrations)."""
-        with self.engine.connect() as conn:
-            yield conn
+        """A connection without the schema check (for checks and migrations). A failure of the file,
+        its directory or its disk, in connecting or in the caller's statements, is raised as a
+        ``DagsterInstanceSchemaError`` naming the file and the remedy."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DatabaseError as exc:
+            raise_for_file_error(self.path, exc)
+            raise
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         if not self._checked:
             ensure_schema(self.raw_connect, self._metadata, self._table_names, self.path)
             self._checked = True
-        with self.engine.connect() as conn:
+        with self.raw_connect() as conn:
             yield conn
 
     def _writer(self) -> Any:
@@ -483,14 +494,17 @@ class SqliteDatabase:
                             dbapi_connection.execute(sql, rows[0])
                         else:
                             dbapi_connection.executemany(sql, rows)
+                        dbapi_connection.commit()
                     except BaseException:
+                        # Also after a failed COMMIT (a full disk): SQLite may keep the transaction,
+                        # and with it the write lock every other process waits for.
                         dbapi_connection.rollback()
                         raise
-                    dbapi_connection.commit()
                 _note_commit(self.engine)
                 return
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 if attempt == BUSY_RETRIES or not is_busy_error(exc):
+                    raise_for_file_error(self.path, exc)
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
@@ -503,9 +517,7 @@ class SqliteDatabase:
             with self.raw_connect() as conn:
                 return current_revision(conn)
         except DatabaseError as exc:
-            raise DagsterInstanceSchemaError(
-                f"Cannot read the database {self.path}: {getattr(exc, 'orig', exc)}."
-            ) from exc
+            raise _unreadable(self.path, exc) from exc
 
     def upgrade(self) -> None:
         """Migrate to our head revision (idempotent); a new file is created at head."""

@@ -31,14 +31,15 @@ from dagster.core.storage.event_log.sqlite.legacy import (
     legacy_run_files,
 )
 from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
+from dagster.core.storage.sqlite_errors import ensure_storage_dir
 from dagster.serdes import ConfigurableClass, ConfigurableClassData, serialize_dagster_namedtuple
-from dagster.utils import ensure_dir
 
 # The SQLite form of SqlEventLogStorageTable.insert(); timestamps in SQLAlchemy's SQLite DATETIME format.
 _INSERT_SQL = (
     "INSERT INTO event_logs (run_id, event, dagster_event_type, timestamp, step_key, asset_key) "
     "VALUES (?, ?, ?, ?, ?, ?)"
 )
+_DIRECTORY_ROLE = "the event log directory "
 
 
 class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
@@ -101,6 +102,7 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         self._db.dispose()
 
     def _check_layout(self) -> None:
+        ensure_storage_dir(self._base_dir, _DIRECTORY_ROLE)
         legacy = self.legacy_run_files()
         if legacy:
             raise DagsterInstanceMigrationRequired(
@@ -109,7 +111,6 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
                 db_revision="c39c047fa021 (0.7, one file per run)",
                 head_revision=head_revision(),
             )
-        ensure_dir(self._base_dir)
         self._layout_checked = True
 
     @contextmanager
@@ -137,7 +138,7 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
         ``<base_dir>/.pre-migration-0.7/``; an interrupted upgrade resumes where it stopped.
         """
         report = print_fn or (lambda _message: None)
-        ensure_dir(self._base_dir)
+        ensure_storage_dir(self._base_dir, _DIRECTORY_ROLE)
         before = self._db.revision()
         self._db.upgrade()
         if before is not None and before != head_revision():

@@ -12,8 +12,8 @@ from dagster import check
 from dagster.core.storage.runs.schema import RUN_STORAGE_TABLE_NAMES, RunStorageSqlMetadata
 from dagster.core.storage.runs.sql_run_storage import SqlRunStorage
 from dagster.core.storage.sql import SqliteDatabase, sqlite_url
+from dagster.core.storage.sqlite_errors import ensure_storage_dir
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
-from dagster.utils import ensure_dir
 
 
 class SqliteRunStorage(SqlRunStorage, ConfigurableClass):
@@ -40,7 +40,7 @@ class SqliteRunStorage(SqlRunStorage, ConfigurableClass):
 
     @staticmethod
     def from_local(base_dir: str, inst_data: ConfigurableClassData | None = None) -> SqliteRunStorage:
-        ensure_dir(base_dir)
+        ensure_storage_dir(base_dir, "the run storage directory ")
         return SqliteRunStorage(sqlite_url(os.path.join(base_dir, "runs.db")), inst_data)
 
     @property

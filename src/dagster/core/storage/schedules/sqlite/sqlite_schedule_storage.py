@@ -12,8 +12,8 @@ from dagster import check
 from dagster.core.storage.schedules.schema import SCHEDULE_STORAGE_TABLE_NAMES, ScheduleStorageSqlMetadata
 from dagster.core.storage.schedules.sql_schedule_storage import SqlScheduleStorage
 from dagster.core.storage.sql import SqliteDatabase, sqlite_url
+from dagster.core.storage.sqlite_errors import ensure_storage_dir
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
-from dagster.utils import ensure_dir
 
 
 class SqliteScheduleStorage(SqlScheduleStorage, ConfigurableClass):
@@ -41,7 +41,7 @@ class SqliteScheduleStorage(SqlScheduleStorage, ConfigurableClass):
 
     @staticmethod
     def from_local(base_dir: str, inst_data: ConfigurableClassData | None = None) -> SqliteScheduleStorage:
-        ensure_dir(base_dir)
+        ensure_storage_dir(base_dir, "the schedule storage directory ")
         return SqliteScheduleStorage(sqlite_url(os.path.join(base_dir, "schedules.db")), inst_data)
 
     @property
