@@ -27,6 +27,7 @@ import sqlalchemy as db
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from dagster.core.storage.migration_head import stamp_revision
 from dagster.core.storage.sql import (
     current_revision,
     ensure_schema,
@@ -42,6 +43,10 @@ SCHEMA_LOCK_KEY = 0x0DA65E7
 
 # Every table any of our storages creates; when none is left, the revision stamp goes too.
 ALL_TABLE_NAMES = ("runs", "run_tags", "snapshots", "event_logs", "schedules", "schedule_ticks")
+
+# The revision a database Dagster 0.7 left unstamped is taken to be at: the root of our history,
+# whose tables have the 0.7 layout (later revisions only add indexes).
+UNVERSIONED_07_REVISION = "c39c047fa021"
 
 POOL_SIZE = 4
 POOL_OVERFLOW = 8
@@ -107,6 +112,20 @@ def _run(cursor: Any, statements: list[tuple[str, Sequence[Any]]]) -> None:
     with cursor.connection.transaction():
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def add_missing_columns(conn: Connection, table: db.Table) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for each column of ``table`` the database's table lacks
+    (as nullable: rows already there have no value for it)."""
+    present = {column["name"] for column in db.inspect(conn).get_columns(table.name)}
+    preparer = conn.dialect.identifier_preparer
+    for column in table.columns:
+        if column.name not in present:
+            column_type = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {preparer.format_table(table)} "
+                f"ADD COLUMN {preparer.format_column(column)} {column_type}"
+            )
 
 
 class PostgresDatabase:
@@ -253,8 +272,12 @@ class PostgresDatabase:
 
     def upgrade(self) -> None:
         """Migrate to our head revision (idempotent); a new database is created at head, and
-        tables of this storage missing from a database other storages already use are created."""
+        tables of this storage missing from a database other storages already use are created.
+
+        Dagster 0.7 created its PostgreSQL tables without recording a revision: such a database is
+        adopted at the 0.7 baseline (columns added since are added, nullable) and then migrated."""
         with self.schema_lock():
+            run_in_transaction(self.raw_connect, self._adopt_unversioned, write=True)
             revision = self.revision()
             if revision is not None and revision != head_revision() and is_known_revision(revision):
                 run_in_transaction(self.raw_connect, upgrade_to_head, write=True)
@@ -262,6 +285,20 @@ class PostgresDatabase:
             if self._after_schema is not None:
                 run_in_transaction(self.raw_connect, self._after_schema, write=True)
         self._checked = False
+
+    def _adopt_unversioned(self, conn: Connection) -> None:
+        """Add the columns of this storage's existing tables that are missing (a database an older
+        version left); stamp a database holding our tables but no revision at the 0.7 baseline.
+        A database of a newer version is left as it is (the schema check then refuses it)."""
+        revision = current_revision(conn)
+        if revision is not None and not is_known_revision(revision):
+            return
+        existing = set(db.inspect(conn).get_table_names())
+        for table in self._metadata.sorted_tables:
+            if table.name in existing:
+                add_missing_columns(conn, table)
+        if revision is None and existing & set(ALL_TABLE_NAMES):
+            stamp_revision(conn, UNVERSIONED_07_REVISION)
 
     def drop_tables(self) -> None:
         """Drop this storage's tables (with their rows); the revision stamp goes too when no

@@ -11,7 +11,8 @@ of every inserted event, so any process or machine sees new events as they commi
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -32,16 +33,34 @@ ASSET_KEY_INDEX.dialect_kwargs["postgresql_where"] = HAS_ASSET_KEY
 
 _COLUMNS = ("run_id", "event", "dagster_event_type", "timestamp", "step_key", "asset_key")
 # PostgreSQL takes at most 65535 parameters in one statement.
-MAX_ROWS_PER_INSERT = 65535 // len(_COLUMNS)
+MAX_ROWS_PER_INSERT = (65535 - 2) // len(_COLUMNS)
+
+T = TypeVar("T")
+
+
+# Writers of one run take turns: a transaction-scoped advisory lock per run, taken before the
+# INSERT draws row ids. So a run's row ids follow the order its events commit in, and a reader of
+# "rows after id N" (a watch, a cursor) never sees a later id before an earlier one commits.
+RUN_LOCK_CLASS = 0x0DA6
+_LOCK_RUN_SQL = "SELECT pg_advisory_xact_lock(%s, hashtext(%s))"
 
 
 @functools.lru_cache(maxsize=32)
 def insert_sql(row_count: int) -> str:
-    """An INSERT of ``row_count`` events (psycopg ``%s`` placeholders, row after row). PostgreSQL
-    numbers the rows of a VALUES list in the order written, so ids follow the events' order. Each
-    size has its own text; psycopg prepares a text on the server once it has been sent 5 times."""
+    """One statement taking the locks of a sorted array of run ids (the first two parameters:
+    ``RUN_LOCK_CLASS`` and the array), then inserting ``row_count`` events (the parameters after,
+    row after row). The ids are drawn in the projection of the join with the lock's one-row CTE,
+    so after the locks are held; PostgreSQL numbers the rows of a VALUES list in the order written,
+    so ids follow the events' order. Each size has its own text; psycopg prepares a text on the
+    server once it has been sent 5 times."""
     row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    return f"INSERT INTO event_logs ({', '.join(_COLUMNS)}) VALUES " + ", ".join([row] * row_count)
+    columns = ", ".join(_COLUMNS)
+    return (
+        "WITH run_locks AS MATERIALIZED (SELECT count(pg_advisory_xact_lock(%s, hashtext(locked))) "
+        "FROM unnest(%s::text[]) AS locked) "
+        f"INSERT INTO event_logs ({columns}) SELECT new_rows.* FROM run_locks, "
+        f"(VALUES {', '.join([row] * row_count)}) AS new_rows ({columns})"
+    )
 
 
 _AFTER_ROW_SQL = "SELECT id, event FROM event_logs WHERE run_id = %s AND id > %s ORDER BY id"
@@ -86,19 +105,32 @@ class PostgresEventLogStorage(PostgresStorage, SqlEventLogStorage):
         self.store_events([event])
 
     def store_events(self, events: list[Any]) -> None:
-        """Store ``events`` in order, all or none: one INSERT statement, so one round trip and one
-        commit (groups beyond ``MAX_ROWS_PER_INSERT`` take several INSERTs in one transaction).
+        """Store ``events`` in order, all or none: one statement (the locks of their runs, see
+        ``RUN_LOCK_CLASS``, and the INSERT), so one round trip and one commit (groups beyond
+        ``MAX_ROWS_PER_INSERT`` take several statements in one transaction).
         Watchers are notified when the group commits and read its rows in order."""
+        run_ids = sorted({event.run_id for event in events if event.run_id is not None})
         statements = []
         for start in range(0, len(events), MAX_ROWS_PER_INSERT):
             chunk = events[start : start + MAX_ROWS_PER_INSERT]
-            params = []
+            params: list[Any] = [RUN_LOCK_CLASS, run_ids]
             for event in chunk:
                 row = event_row(event)
                 params.extend(row[column] for column in _COLUMNS)
             statements.append((insert_sql(len(chunk)), params))
-        if statements:
+        if events:
             self._db.execute_write(statements)
+
+    def _write(self, fn: Callable[[Connection], T], run_id: str | None = None) -> T:
+        # The other writes of a run's events (with its status, record updates) take its lock too.
+        if run_id is None:
+            return super()._write(fn)
+
+        def _locked(conn: Connection) -> T:
+            conn.exec_driver_sql(_LOCK_RUN_SQL, (RUN_LOCK_CLASS, run_id))
+            return fn(conn)
+
+        return super()._write(_locked, run_id)
 
     def logs_after_row_id(self, run_id: str, row_id: int) -> list[tuple[int, Any]]:
         # What the listener reads on each notification: one statement, one round trip.

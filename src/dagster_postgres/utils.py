@@ -98,6 +98,11 @@ def sqlalchemy_url(url: str) -> Any:
             "The PostgreSQL URL is not valid; expected postgresql://user:password@host:port/database "
             "(config key postgres_url)."
         ) from exc
+    except ValueError as exc:  # a port that is not a number
+        raise DagsterPostgresConnectionError(
+            "The PostgreSQL URL is not valid: its port is not a number; expected "
+            "postgresql://user:password@host:port/database (config key postgres_url)."
+        ) from exc
     if parsed.drivername not in _POSTGRES_SCHEMES:
         raise DagsterPostgresConnectionError(
             f'The PostgreSQL URL {parsed.render_as_string(hide_password=True)} has scheme "{parsed.drivername}"; '

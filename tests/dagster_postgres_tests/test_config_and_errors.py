@@ -120,3 +120,11 @@ def test_get_conn_is_autocommit(pg_db_url):
     with get_conn(pg_db_url) as conn:
         assert conn.autocommit
         assert conn.execute("SELECT current_database()").fetchone()[0] == pg_db_url.rsplit("/", 1)[1]
+
+
+def test_url_with_a_port_that_is_not_a_number_is_a_clear_error():
+    url = f"postgresql://dagster:{SECRET}@127.0.0.1:notaport/history"
+    with pytest.raises(DagsterPostgresConnectionError, match="its port is not a number") as raised:
+        PostgresRunStorage(url)
+    assert "config key postgres_url" in str(raised.value)
+    assert "s3cr" not in str(raised.value)
