@@ -9,21 +9,22 @@ export DAGSTER_HOME_DEMO := $(CURDIR)/.dagster_home
 
 install: $(STAMP) crontab graphviz
 
-# dagster_cron's SystemCronScheduler (and its tests) need the `crontab` command of cron.
-crontab:
-	@command -v crontab >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing cron (for the crontab command) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cron >/dev/null; \
-	  else echo "Note: no crontab command; install cron (e.g. sudo apt-get install cron) to use dagster_cron."; fi; }
+# Commands some features (and their tests) need from the system: on a machine without them,
+# install the Debian package when we are root with apt-get, else say how.
+# $(call system_command,COMMAND,PACKAGE,WHAT NEEDS IT)
+define system_command
+@command -v $(1) >/dev/null || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "Installing $(2) (for the $(1) command) with apt-get"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null; \
+  else echo "Note: no $(1) command; install $(2) (e.g. sudo apt-get install $(2)) to use $(3)."; fi; }
+endef
 
-# `dagster pipeline graphviz` (and its tests) render SVG/PNG/PDF with the `dot` command of Graphviz.
+crontab:
+	$(call system_command,crontab,cron,dagster_cron)
+
 graphviz:
-	@command -v dot >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing graphviz (for the dot command) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
-	  else echo "Note: no dot command; install graphviz (e.g. sudo apt-get install graphviz) to render pipeline graphs."; fi; }
+	$(call system_command,dot,graphviz,dagster pipeline graphviz)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -150,27 +150,24 @@ def _step_starts(result):
     return [event.step_key for event in result.event_list if event.event_type_value == "STEP_START"]
 
 
+def _reexecute(instance, previous_run_id, step_keys):
+    return execute_pipeline(
+        etl_and_publish,
+        quiet(FS),
+        run_config=RunConfig(previous_run_id=previous_run_id, step_keys_to_execute=step_keys),
+        instance=instance,
+    )
+
+
 def test_an_output_the_previous_run_did_not_store_is_copied_from_its_ancestors(persistent_instance):
     instance = persistent_instance
     full = execute_pipeline(etl_and_publish, quiet(FS), instance=instance)
-    only_publish = execute_pipeline(
-        etl_and_publish,
-        quiet(FS),
-        run_config=RunConfig(previous_run_id=full.run_id, step_keys_to_execute=["publish.compute"]),
-        instance=instance,
-    )
+    only_publish = _reexecute(instance, full.run_id, ["publish.compute"])
     assert _step_starts(only_publish) == ["publish.compute"]
 
     # The last run stored transform's output (copied) but not load's: load's comes from the root run.
     CALLS.clear()
-    wider = execute_pipeline(
-        etl_and_publish,
-        quiet(FS),
-        run_config=RunConfig(
-            previous_run_id=only_publish.run_id, step_keys_to_execute=["transform.compute", "publish.compute"]
-        ),
-        instance=instance,
-    )
+    wider = _reexecute(instance, only_publish.run_id, ["transform.compute", "publish.compute"])
     assert wider.success
     assert CALLS == ["transform", "publish"]
     assert _step_starts(wider) == ["transform.compute", "publish.compute"]
@@ -184,20 +181,8 @@ def test_an_output_no_ancestor_stored_skips_the_step_and_names_the_runs_searched
     os.remove(
         os.path.join(instance.intermediates_directory(full.run_id), "intermediates", "load.compute", "result")
     )
-    only_publish = execute_pipeline(
-        etl_and_publish,
-        quiet(FS),
-        run_config=RunConfig(previous_run_id=full.run_id, step_keys_to_execute=["publish.compute"]),
-        instance=instance,
-    )
-    wider = execute_pipeline(
-        etl_and_publish,
-        quiet(FS),
-        run_config=RunConfig(
-            previous_run_id=only_publish.run_id, step_keys_to_execute=["transform.compute", "publish.compute"]
-        ),
-        instance=instance,
-    )
+    only_publish = _reexecute(instance, full.run_id, ["publish.compute"])
+    wider = _reexecute(instance, only_publish.run_id, ["transform.compute", "publish.compute"])
     assert [event.step_key for event in wider.event_list if event.event_type_value == "STEP_SKIPPED"] == [
         "transform.compute",
         "publish.compute",
