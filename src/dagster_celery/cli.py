@@ -8,7 +8,6 @@ one ``Error:`` message that says what is wrong, where, and how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib.util
 import json
@@ -23,6 +22,7 @@ import click
 
 from dagster.cli.errors import DagsterCliError
 from dagster_celery.config import celery_settings
+from dagster_celery.config_checks import celery_config_problem
 
 CONFIG_MODULE = "dagster_celery_config"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "FATAL")
@@ -91,48 +91,10 @@ def _executor_config(config_yaml: str | None) -> dict:
         error = DagsterInvalidConfigError(f"Invalid celery config in {config_yaml}", result.errors, document)
         _raise_config_error(config_yaml, error)
     config = dict((result.value["execution"]["celery"] or {}).get("config") or {})
-    _check_url_schemes(config, config_yaml)
-    _check_celery_setting_names(config.get("config_source") or {}, config_yaml)
+    problem = celery_config_problem(config)
+    if problem:
+        raise DagsterCliError(f"{config_yaml}: {problem}")
     return config
-
-
-def _check_celery_setting_names(config_source: dict, config_yaml: str) -> None:
-    """Refuse ``config_source`` keys that are not Celery settings (Celery would ignore them silently)."""
-    from celery.app.defaults import DEFAULTS
-
-    for key in config_source:
-        if key in DEFAULTS:
-            continue
-        close = difflib.get_close_matches(str(key).lower(), list(DEFAULTS), n=1, cutoff=0.7)
-        hint = f' Did you mean "{close[0]}"?' if close else ""
-        raise DagsterCliError(
-            f"{config_yaml}: execution.celery.config.config_source.{key} is not a Celery setting.{hint} "
-            "config_source takes Celery's lower-case setting names (e.g. task_default_queue, "
-            "worker_concurrency); see https://docs.celeryq.dev/en/stable/userguide/configuration.html"
-        )
-
-
-def _check_url_schemes(config: dict, config_yaml: str) -> None:
-    """Refuse a ``broker:`` or ``backend:`` URL whose scheme Celery does not know (it fails much later)."""
-    from celery.app.backends import BACKEND_ALIASES
-    from kombu.transport import TRANSPORT_ALIASES
-    from kombu.utils.url import maybe_sanitize_url
-
-    urls = [("broker", url, sorted(TRANSPORT_ALIASES)) for url in (config.get("broker") or "").split(";")]
-    urls.append(("backend", config.get("backend") or "", sorted(BACKEND_ALIASES)))
-    for key, url, schemes in urls:
-        if "://" not in url and key == "broker":
-            continue  # a bare host name: kombu connects to it with the default transport (amqp)
-        scheme = url.split("://", 1)[0].split("+", 1)[0]
-        if not url or scheme in schemes or "." in scheme:
-            continue  # a known scheme, or the import path of a custom transport or backend
-        close = difflib.get_close_matches(scheme, schemes, n=1)
-        hint = f' Did you mean "{close[0]}://"?' if close else ""
-        raise DagsterCliError(
-            f'{config_yaml}: execution.celery.config.{key} "{maybe_sanitize_url(url)}" is not a URL Celery can use: its scheme must '
-            f"be one of {', '.join(schemes)}.{hint} For example: "
-            + ("pyamqp://guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0" if key == "broker" else "rpc://")
-        )
 
 
 def _raise_config_error(config_yaml: str, error: Any) -> None:

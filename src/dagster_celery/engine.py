@@ -3,6 +3,8 @@
 The queue is the step's tag ``dagster-celery/queue`` (default ``dagster``); the priority is the step's
 tag ``dagster-celery/priority`` (default 5) plus the run's tag ``dagster-celery/run_priority``
 (default 0). Workers write the step's events to the instance and return them as the task's result.
+A step whose task ended without a result (its worker process died) has its compute log marked
+complete here, as its worker could not do it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from typing import Any
 
 from dagster.core.engine.engine_base import Engine
 from dagster.core.engine.engine_multiprocess import check_multiprocess_requirements
-from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate, dispatch_steps
+from dagster.core.engine.worker_dispatch import (
+    StepLauncher,
+    StepUpdate,
+    close_step_compute_log,
+    dispatch_steps,
+)
 from dagster.core.errors import DagsterInvalidDefinitionError
 from dagster.core.events import DagsterEvent, EngineEventData, format_duration
 from dagster.core.execution.retries import Retries
@@ -64,6 +71,18 @@ def step_queue(step: Any, default_queue: str = DEFAULT_QUEUE) -> str:
     return (step.tags or {}).get(QUEUE_TAG, default_queue)
 
 
+def _task_error(result: Any, step_key: str) -> str:
+    """Why a step's Celery task ended without a result (its worker process died, or the task raised)."""
+    error = result.result
+    if type(error).__name__ == "WorkerLostError":
+        return (
+            f"The Celery task of step {step_key} failed: WorkerLostError: the worker process running it "
+            f"died before the step finished (killed, out of memory, or the step ended its process). "
+            f"Celery: {error}"
+        )
+    return f"The Celery task of step {step_key} failed: {type(error).__name__}: {error}\n{result.traceback or ''}"
+
+
 class _CeleryLauncher(StepLauncher):
     def __init__(self, pipeline_context: Any, app: Any, handle: Any):
         self._context = pipeline_context
@@ -102,13 +121,9 @@ class _CeleryLauncher(StepLauncher):
         for result in done:
             token, key, started = self._pending.pop(result)
             if not result.successful():
-                error = result.result
-                yield StepUpdate(
-                    token,
-                    key,
-                    finished=True,
-                    error=f"The Celery task of step {key} failed: {type(error).__name__}: {error}\n{result.traceback or ''}",
-                )
+                # Its worker could not close the step's compute log (it died, or the task never ran).
+                close_step_compute_log(self._context, key)
+                yield StepUpdate(token, key, finished=True, error=_task_error(result, key))
                 result.forget()
                 continue
             value = result.result

@@ -1,4 +1,8 @@
-"""The ``celery`` executor definition and the settings it produces."""
+"""The ``celery`` executor definition and the settings it produces.
+
+Config the schema accepts but Celery cannot use (a misspelt ``config_source`` setting, an unknown
+broker or backend URL scheme) fails the run before any step, as ``dagster-celery`` refuses it.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from dagster.config.field import Field
 from dagster.config.field_utils import Permissive, Selector
 from dagster.config.source import StringSource
 from dagster.core.definitions.executor import check_cross_process_constraints, executor
-from dagster.core.errors import DagsterUnmetExecutorRequirementsError
+from dagster.core.errors import DagsterInvalidConfigError, DagsterUnmetExecutorRequirementsError
 from dagster.core.execution.config import ExecutorConfig
 from dagster.core.execution.retries import Retries
+from dagster_celery.config_checks import celery_config_problem
 
 
 class CeleryConfig(ExecutorConfig):
@@ -66,6 +71,14 @@ def celery_executor(init_context: Any) -> CeleryConfig:
     from dagster_celery.config import celery_settings
 
     check_cross_process_constraints(init_context)
+    config = init_context.executor_config
+    problem = celery_config_problem(config)
+    if problem:
+        raise DagsterInvalidConfigError(
+            f'Error in config for pipeline "{init_context.pipeline_def.name}": {problem}',
+            [],
+            init_context.pipeline_run.environment_dict,
+        )
     handle, _ = ExecutionTargetHandle.get_handle(init_context.pipeline_def)
     if handle is None:
         raise DagsterUnmetExecutorRequirementsError(
@@ -73,7 +86,6 @@ def celery_executor(init_context: Any) -> CeleryConfig:
             "load it again, so it has to be loaded through an ExecutionTargetHandle (e.g. "
             "ExecutionTargetHandle.for_pipeline_fn(fn).build_pipeline_definition(), or the command line)."
         )
-    config = init_context.executor_config
     return CeleryConfig(
         handle=handle, settings=celery_settings(config), retries=Retries.from_config(config.get("retries"))
     )

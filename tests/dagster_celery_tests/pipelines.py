@@ -46,3 +46,15 @@ def on_a_lonely_queue(_context):
 @pipeline(mode_defs=[CELERY_MODE])
 def celery_other_queue():
     on_a_lonely_queue()
+
+
+@lambda_solid
+def kill_own_worker():
+    print("about to kill worker", flush=True)
+    os.kill(os.getpid(), 9)
+
+
+@pipeline(mode_defs=[CELERY_MODE])
+def celery_worker_dies():
+    add_one(kill_own_worker())
+    emit_one()

@@ -6,15 +6,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
 import pytest
 
-from dagster import DagsterInvalidConfigError, execute_pipeline
+from dagster import DagsterInvalidConfigError, RunConfig, execute_pipeline
 from dagster.core.definitions.handle import ExecutionTargetHandle
 from dagster.core.instance import DagsterInstance
 from dagster.core.storage.compute_log_manager import ComputeIOType
+from dagster.core.storage.pipeline_run import PipelineRunStatus
 from dagster_celery.cli import get_config_dir
 
 from . import pipelines
@@ -67,6 +69,97 @@ def test_steps_run_in_the_celery_worker(instance, celery_worker):
         result.run_id, "where_am_i.compute", ComputeIOType.STDOUT
     )
     assert f"running in {step_pid}" in log.data
+
+
+def test_the_compute_log_of_a_step_whose_worker_died_is_complete(instance, celery_worker):
+    """The pool process running kill_own_worker dies: the step fails, its downstream is skipped, and
+    a subscription to its stdout, opened before the run, gets the step's output and ends."""
+    run_id = str(uuid.uuid4())
+    chunks, completed = [], threading.Event()
+    manager = instance.compute_log_manager
+    manager.observable(run_id, "kill_own_worker.compute", ComputeIOType.STDOUT).subscribe(
+        lambda chunk: chunks.append(chunk.data), on_completed=completed.set
+    )
+    result = execute_pipeline(
+        loaded(pipelines.celery_worker_dies),
+        celery_config(),
+        run_config=RunConfig(run_id=run_id),
+        instance=instance,
+        raise_on_error=False,
+    )
+    stored = [r.dagster_event for r in instance.all_logs(run_id) if r.dagster_event]
+    outcomes = {e.step_key: e.event_type_value for e in stored if e.step_key and e.is_step_event}
+    assert outcomes == {
+        "kill_own_worker.compute": "STEP_FAILURE",
+        "add_one.compute": "STEP_SKIPPED",
+        "emit_one.compute": "STEP_SUCCESS",
+    }
+    failure = result.result_for_solid("kill_own_worker").failure_data.error
+    assert failure.message.startswith(
+        "The Celery task of step kill_own_worker.compute failed: WorkerLostError: the worker process "
+        "running it died before the step finished (killed, out of memory, or the step ended its "
+        "process). Celery: Worker exited prematurely: signal 9 (SIGKILL)"
+    )
+    assert manager.is_watch_completed(run_id, "kill_own_worker.compute")
+    assert completed.wait(5), "the subscription to the dead step's compute log never completed"
+    assert "".join(chunks) == "about to kill worker\n"
+
+
+def _refused_before_any_step(instance, config: dict, message: str) -> None:
+    """The run fails in its initialization with ``message``; no step is submitted, none starts."""
+    run_config = {**celery_config(), "execution": {"celery": {"config": config}}}
+    with pytest.raises(DagsterInvalidConfigError) as raised:
+        execute_pipeline(loaded(pipelines.celery_diamond), run_config, instance=instance)
+    assert str(raised.value) == message
+    result = execute_pipeline(
+        loaded(pipelines.celery_diamond), run_config, instance=instance, raise_on_error=False
+    )
+    assert [e.event_type_value for e in result.event_list] == ["PIPELINE_INIT_FAILURE"]
+    error = result.event_list[0].pipeline_init_failure_data.error
+    assert error.message == f"dagster.core.errors.DagsterInvalidConfigError: {message}\n"
+    stored = [r.dagster_event.event_type_value for r in instance.all_logs(result.run_id) if r.dagster_event]
+    assert stored == ["PIPELINE_INIT_FAILURE"]
+    # As in Dagster 0.7, a run that fails to initialize is left NOT_STARTED.
+    assert instance.get_run_by_id(result.run_id).status == PipelineRunStatus.NOT_STARTED
+
+
+def test_a_misspelt_config_source_setting_fails_the_run_before_any_step(instance):
+    config = {**celery_executor_config(), "config_source": {"task_default_queu": QUEUE}}
+    _refused_before_any_step(
+        instance,
+        config,
+        'Error in config for pipeline "celery_diamond": execution.celery.config.config_source.task_default_queu '
+        'is not a Celery setting. Did you mean "task_default_queue"? config_source takes Celery\'s lower-case '
+        "setting names (e.g. task_default_queue, worker_concurrency); see "
+        "https://docs.celeryq.dev/en/stable/userguide/configuration.html",
+    )
+
+
+def test_an_unknown_broker_scheme_fails_the_run_before_any_step(instance):
+    from kombu.transport import TRANSPORT_ALIASES
+
+    config = {**celery_executor_config(), "broker": "redsi://127.0.0.1:6379/11"}
+    _refused_before_any_step(
+        instance,
+        config,
+        'Error in config for pipeline "celery_diamond": execution.celery.config.broker '
+        '"redsi://127.0.0.1:6379/11" is not a URL Celery can use: its scheme must be one of '
+        f'{", ".join(sorted(TRANSPORT_ALIASES))}. Did you mean "redis://"? For example: '
+        "pyamqp://guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0",
+    )
+
+
+def test_an_unknown_backend_scheme_fails_the_run_before_any_step(instance):
+    from celery.app.backends import BACKEND_ALIASES
+
+    config = {**celery_executor_config(), "backend": "reddis://127.0.0.1:6379/11"}
+    _refused_before_any_step(
+        instance,
+        config,
+        'Error in config for pipeline "celery_diamond": execution.celery.config.backend '
+        '"reddis://127.0.0.1:6379/11" is not a URL Celery can use: its scheme must be one of '
+        f'{", ".join(sorted(BACKEND_ALIASES))}. Did you mean "redis://"? For example: rpc://',
+    )
 
 
 def test_refuses_in_memory_storage(instance):

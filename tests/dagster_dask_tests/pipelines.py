@@ -46,6 +46,7 @@ def dask_chain():
 
 @lambda_solid(input_defs=[InputDefinition("num", int)])
 def kill_own_worker(num):
+    print("about to kill worker", flush=True)
     os.kill(os.getpid(), 9)
 
 

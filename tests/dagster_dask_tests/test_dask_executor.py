@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
+import uuid
 
 import pytest
 
-from dagster import DagsterInvalidConfigError, execute_pipeline
+from dagster import DagsterInvalidConfigError, RunConfig, execute_pipeline
 from dagster.core.definitions.handle import ExecutionTargetHandle
 from dagster.core.errors import DagsterInvalidDefinitionError
 from dagster.core.instance import DagsterInstance
@@ -112,3 +114,27 @@ def test_a_dead_worker_fails_only_its_step_and_no_step_runs_twice(instance):
     assert failure.message.startswith(
         "The Dask worker running step kill_own_worker.compute died before the step finished"
     )
+
+
+def test_the_compute_log_of_a_step_whose_worker_died_is_complete(instance):
+    """A subscription to the killed step's stdout, opened before the run, gets its output and ends."""
+    pipeline_def = ExecutionTargetHandle.for_pipeline_fn(
+        pipelines.dask_worker_dies
+    ).build_pipeline_definition()
+    run_id = str(uuid.uuid4())
+    chunks, completed = [], threading.Event()
+    manager = instance.compute_log_manager
+    manager.observable(run_id, "kill_own_worker.compute", ComputeIOType.STDOUT).subscribe(
+        lambda chunk: chunks.append(chunk.data), on_completed=completed.set
+    )
+    result = execute_pipeline(
+        pipeline_def,
+        dask_config(),
+        run_config=RunConfig(run_id=run_id),
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert result.result_for_solid("kill_own_worker").failure_data is not None
+    assert manager.is_watch_completed(run_id, "kill_own_worker.compute")
+    assert completed.wait(5), "the subscription to the dead step's compute log never completed"
+    assert "".join(chunks) == "about to kill worker\n"
