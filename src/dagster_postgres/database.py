@@ -270,6 +270,14 @@ class PostgresDatabase:
         with self.raw_connect() as conn:
             return current_revision(conn)
 
+    def is_unversioned_07(self) -> bool:
+        """True for a database Dagster 0.7 left: tables of our storages but no recorded revision
+        (:meth:`upgrade` adopts it at the 0.7 baseline)."""
+        with self.raw_connect() as conn:
+            if current_revision(conn) is not None:
+                return False
+            return bool(set(ALL_TABLE_NAMES) & set(db.inspect(conn).get_table_names()))
+
     def upgrade(self) -> None:
         """Migrate to our head revision (idempotent); a new database is created at head, and
         tables of this storage missing from a database other storages already use are created.

@@ -64,8 +64,13 @@ class PostgresStorage(ConfigurableClass):
         return self._db.connect()
 
     def schema_revision(self) -> str | None:
-        """The schema revision stamped in the database (None before the first use)."""
+        """The schema revision stamped in the database (None before the first use, and for a
+        database Dagster 0.7 left: see :meth:`is_unversioned_07`)."""
         return self._db.revision()
+
+    def is_unversioned_07(self) -> bool:
+        """True when the database was made by Dagster 0.7, which recorded no schema revision."""
+        return self._db.is_unversioned_07()
 
     def upgrade(self) -> None:
         self._db.upgrade()

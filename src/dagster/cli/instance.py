@@ -54,6 +54,11 @@ def instance_migrate_command() -> None:
     instance = DagsterInstance.get()
     click.echo(f"$DAGSTER_HOME: {home}")
     click.echo(f"Schema version before: {schema_versions(instance)}")
+    if any(_is_unversioned_07(storage) for storage in _storages(instance)):
+        click.echo(
+            "The database was made by Dagster 0.7, which recorded no schema version: "
+            "migrating it from the Dagster 0.7 schema."
+        )
     if schema_is_current(instance):
         click.echo("Nothing to do: every storage is already at the current schema.")
     else:
@@ -86,7 +91,32 @@ def schema_versions(instance: Any) -> str:
         if storage is None:
             continue
         if hasattr(storage, "schema_revision"):
-            parts.append(f"{label} {storage.schema_revision() or 'none (new)'}")
+            parts.append(f"{label} {_describe_revision(storage)}")
         else:
             parts.append(f"{label} n/a ({type(storage).__name__} has no schema)")
     return ", ".join(parts)
+
+
+def _storages(instance: Any) -> list[Any]:
+    return [instance.run_storage, instance.event_storage, instance.schedule_storage]
+
+
+def _is_unversioned_07(storage: Any) -> bool:
+    """A storage whose database Dagster 0.7 made without recording a revision (PostgreSQL)."""
+    is_unversioned = getattr(storage, "is_unversioned_07", None)
+    return is_unversioned is not None and is_unversioned()
+
+
+def _describe_revision(storage: Any) -> str:
+    """``<revision>``, marked when Dagster 0.7 wrote it; ``none (new)`` for a database not made yet."""
+    from dagster.core.storage.sql import DAGSTER_07_REVISIONS
+
+    revision = storage.schema_revision()
+    if revision is None:
+        return "Dagster 0.7 (no version recorded)" if _is_unversioned_07(storage) else "none (new)"
+    notes = ["Dagster 0.7"] if revision in DAGSTER_07_REVISIONS else []
+    legacy_run_files = getattr(storage, "legacy_run_files", None)
+    waiting = len(legacy_run_files()) if legacy_run_files else 0
+    if waiting:
+        notes.append(f"{waiting} per-run event file{'s' if waiting != 1 else ''} to import")
+    return f"{revision} ({', '.join(notes)})" if notes else revision

@@ -312,6 +312,11 @@ def _scripts() -> Any:
     return _script_directory
 
 
+# The revisions Dagster 0.7 stamped its SQLite databases with: the baselines at the root of our
+# history (event logs, then schedules, then runs). A database at one of them was made by 0.7.
+DAGSTER_07_REVISIONS = frozenset({"c39c047fa021", "da7cd32b690d", "c63a27054f08"})
+
+
 def head_revision() -> str:
     from dagster.core.storage.migration_head import read_head_revision
 
