@@ -50,7 +50,9 @@ def repo_dir(tmp_path, repo_name) -> Path:
 
 @pytest.fixture(scope="session")
 def cron_daemon():
-    """The machine's cron daemon; started here (and stopped afterwards) when it is not running."""
+    """The machine's cron daemon, started here when it is not running. It is left running, as the
+    system service it is: stopping it at the end of one test session would pull it from under
+    another session (or another xdist worker) that found it running and is waiting on it."""
     require_crontab()
     if cron_daemon_running():
         yield
@@ -61,12 +63,10 @@ def cron_daemon():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    daemon = subprocess.Popen([binary, "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = subprocess.run([binary], capture_output=True, text=True, check=False)  # cron daemonizes
+    assert started.returncode == 0, f"{binary} failed to start: {started.stderr}"
     deadline = time.monotonic() + 10
     while not cron_daemon_running():
-        assert daemon.poll() is None, f"{binary} -f exited with {daemon.returncode}"
-        assert time.monotonic() < deadline, f"{binary} -f did not write /run/crond.pid"
+        assert time.monotonic() < deadline, f"{binary} did not write /run/crond.pid"
         time.sleep(0.1)
     yield
-    daemon.terminate()
-    daemon.wait(timeout=10)

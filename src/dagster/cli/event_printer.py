@@ -44,6 +44,20 @@ def _error_text(error: Any) -> str:
     return "\n".join(lines)
 
 
+def _is_framework_error(error: Any) -> bool:
+    """Whether ``error`` is one of Dagster's own errors (a ``DagsterError`` that does not wrap user
+    code): its message says what is wrong and how to fix it, so its traceback (our frames, and
+    those of the libraries we call, such as SQLAlchemy) would only bury it."""
+    from dagster.core import errors
+
+    cls = getattr(errors, error.cls_name or "", None)
+    return (
+        isinstance(cls, type)
+        and issubclass(cls, errors.DagsterError)
+        and not issubclass(cls, errors.DagsterUserCodeExecutionError)
+    )
+
+
 def _short_name(message: str) -> str:
     """``dagster.core.errors.DagsterXError: ...`` as ``DagsterXError: ...`` (our module paths are noise)."""
     return re.sub(r"^dagster(?:\.\w+)+\.(\w+): ", r"\1: ", message)
@@ -118,7 +132,10 @@ class EventPrinter:
         elif kind == "ENGINE_EVENT" and getattr(data, "error", None) is not None:
             self._engine_error_shown = True
             self._line("ENGINE", "red", event.pipeline_name, event.message or "")
-            self._echo(_indent(_error_text(data.error), "    "))
+            if not _is_framework_error(data.error):
+                self._echo(_indent(_error_text(data.error), "    "))
+            elif _short_name(data.error.message.strip()) not in (event.message or ""):
+                self._echo(_indent(_short_name(data.error.message.strip()), "    "))
 
     def log_message(self, record: Any) -> None:
         """A message the user's code logged (``context.log.info`` ...), at INFO or above."""

@@ -27,6 +27,7 @@ from dagster.core.execution.context.system import SystemPipelineExecutionContext
 from dagster.core.execution.context_creation_pipeline import pipeline_initialization_event_generator
 from dagster.core.execution.plan.plan import ExecutionPlan
 from dagster.core.execution.reexecution import copy_required_intermediates_for_execution
+from dagster.core.instance.run_liveness import current_process_tags
 from dagster.utils.error import serializable_error_info_from_exc_info
 
 
@@ -154,8 +155,11 @@ class _RunArgs:
         self.instance = instance
 
 
-def _create_run(args: _RunArgs) -> tuple[Any, ExecutionPlan]:
-    """Validate config, build the plan, check re-execution, and record the run (NOT_STARTED)."""
+def _create_run(args: _RunArgs, executes_now: bool = False) -> tuple[Any, ExecutionPlan]:
+    """Validate config, build the plan, check re-execution, and record the run (NOT_STARTED).
+
+    ``executes_now``: this process executes the run at once, so the run is created already tagged
+    with this process (saving ``take_run_for_execution`` its write)."""
     from dagster.core.storage.tags import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG
 
     pipeline_def, run_config, instance = args.pipeline_def, args.run_config, args.instance
@@ -187,6 +191,8 @@ def _create_run(args: _RunArgs) -> tuple[Any, ExecutionPlan]:
         parent_run_id = previous_run_id
         root_run_id = previous_run.root_run_id or previous_run_id
         tags = {**tags, PARENT_RUN_ID_TAG: parent_run_id, ROOT_RUN_ID_TAG: root_run_id}
+    if executes_now and instance.is_persistent:
+        tags = {**tags, **current_process_tags()}
 
     pipeline_run = instance.create_run_for_pipeline(
         pipeline_def=pipeline_def,
@@ -234,7 +240,7 @@ def execute_pipeline(
     original exception once its events are recorded; ``Failure`` and Dagster errors as they are.
     """
     args = _RunArgs(pipeline, environment_dict, mode, preset, tags, run_config, instance)
-    pipeline_run, plan = _create_run(args)
+    pipeline_run, plan = _create_run(args, executes_now=True)
     return _run_to_result(
         plan, pipeline_run, args.instance, check.bool_param(raise_on_error, "raise_on_error")
     )
@@ -302,6 +308,9 @@ def execute_run(pipeline: Any, pipeline_run: Any, instance: Any, raise_on_error:
 def _execute_run_iterable(
     plan: ExecutionPlan, pipeline_run: Any, instance: Any, raise_on_error: bool, holder: dict | None = None
 ) -> Iterator[DagsterEvent]:
+    # Before loggers, resources and storage initialize (which may be slow): if this process dies
+    # before PIPELINE_START, readers of the instance see it and fail the run (see run_liveness).
+    instance.take_run_for_execution(pipeline_run)
     initialization = pipeline_initialization_event_generator(
         plan, plan.environment_config, pipeline_run, instance, raise_on_error
     )

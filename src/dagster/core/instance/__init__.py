@@ -23,10 +23,15 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from dagster import check
-from dagster.core.errors import DagsterInstanceSchemaError, DagsterInvariantViolationError
+from dagster.core.errors import DagsterInvariantViolationError
 from dagster.core.instance.ref import InstanceRef
 from dagster.core.instance.run_creation import InstanceRunCreationMixin
-from dagster.core.instance.run_liveness import PROCESS_TAGS, current_process_tags, dead_process_cause
+from dagster.core.instance.run_liveness import (
+    PROCESS_TAGS,
+    InstanceRunLivenessMixin,
+    current_process_tags,
+    is_checked_for_liveness,
+)
 from dagster.core.instance.schedules import InstanceSchedulesMixin
 from dagster.core.storage.compute_log_manager import ComputeLogManager
 from dagster.core.storage.pipeline_run import PipelineRun, PipelineRunStatus
@@ -40,8 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["DagsterInstance", "InstanceRef", "InstanceType"]
 
 _PIPELINE_EVENT_TYPES = frozenset({"PIPELINE_START", "PIPELINE_SUCCESS", "PIPELINE_FAILURE"})
-_STARTED = PipelineRunStatus.STARTED
-_SWEPT_STATUSES = (PipelineRunStatus.STARTED, PipelineRunStatus.FAILURE)
 
 _process_temp_dir: str | None = None
 
@@ -57,7 +60,7 @@ def _remove_process_temp_dir() -> None:
         shutil.rmtree(_process_temp_dir, ignore_errors=True)
 
 
-class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
+class DagsterInstance(InstanceRunCreationMixin, InstanceRunLivenessMixin, InstanceSchedulesMixin):
     """The storages of one Dagster home, and the operations that keep them consistent."""
 
     def __init__(
@@ -307,36 +310,24 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
 
     def get_run_by_id(self, run_id: str) -> PipelineRun | None:
         run = self._run_storage.get_run_by_id(run_id)
-        if run is not None and run.status is _STARTED:
+        if run is not None and is_checked_for_liveness(run):
             run = self._fail_if_process_dead(run)
         return run
 
     def get_runs(self, filters: Any = None, cursor: str | None = None, limit: int | None = None) -> list:
         self._sweep_dead_runs_for(filters)
-        runs = self._run_storage.get_runs(filters, cursor, limit)
-        if any(run.status is _STARTED for run in runs):
-            runs = [self._fail_if_process_dead(run) if run.status is _STARTED else run for run in runs]
-        return runs
+        return self._checked_runs(self._run_storage.get_runs(filters, cursor, limit))
 
     def get_runs_count(self, filters: Any = None) -> int:
         self._sweep_dead_runs_for(filters)
         return self._run_storage.get_runs_count(filters)
-
-    def _sweep_dead_runs_for(self, filters: Any) -> None:
-        """Before a query by status STARTED or FAILURE, fail the matching STARTED runs whose process
-        is gone, so that the query sees their true status (and pages and counts stay right)."""
-        if filters is not None and filters.status in _SWEPT_STATUSES:
-            for run in self._run_storage.get_runs(filters._replace(status=_STARTED)):
-                self._fail_if_process_dead(run)
 
     def get_run_group(self, run_id: str) -> tuple | None:
         group = self._run_storage.get_run_group(run_id)
         if group is None:
             return None
         root_run_id, runs = group
-        return root_run_id, [
-            self._fail_if_process_dead(run) if run.status is _STARTED else run for run in runs
-        ]
+        return root_run_id, self._checked_runs(runs)
 
     def get_run_tags(self) -> list:
         """Every tag key in use with its values (for filter menus), without the per-process tags."""
@@ -549,46 +540,6 @@ class DagsterInstance(InstanceRunCreationMixin, InstanceSchedulesMixin):
                 dagster_event=dagster_event,
             )
         )
-
-    def _fail_if_process_dead(self, run: PipelineRun) -> PipelineRun:
-        """Mark a STARTED run whose executing process is gone as FAILED, naming the pid and cause.
-
-        If the storage cannot take the write (a full disk, a read-only home), the run is returned as
-        stored: reading must not fail, and the next read retries the repair."""
-        cause = dead_process_cause(run)
-        if cause is None:
-            return run
-        try:
-            return self._record_dead_run(run, cause)
-        except DagsterInstanceSchemaError:
-            return run
-
-    def _record_dead_run(self, run: PipelineRun, cause: str) -> PipelineRun:
-        # Another reader (or the run itself, in its last moment) may have finished it meanwhile.
-        current = self._run_storage.get_run_by_id(run.run_id)
-        if current is None or current.status is not _STARTED:
-            return current or run
-        finished = self._final_pipeline_event(run.run_id)
-        if finished is not None:
-            # The process died between writing its final event and the run's status: repair it.
-            self._run_storage.handle_run_event(run.run_id, finished)
-            return self._run_storage.get_run_by_id(run.run_id) or run
-        from dagster.core.definitions.events import EventMetadataEntry
-        from dagster.core.events import EngineEventData
-
-        entries = [EventMetadataEntry.text(run.tags[key], key) for key in PROCESS_TAGS if key in run.tags]
-        self.report_engine_event(cause, run, EngineEventData(entries), cls=DagsterInstance)
-        self.report_run_failed(run, cause)
-        return self._run_storage.get_run_by_id(run.run_id) or run
-
-    def _final_pipeline_event(self, run_id: str) -> Any:
-        """The PIPELINE_SUCCESS/FAILURE event of a run, if its log has one after its last start."""
-        final = None
-        for record in self._event_storage.get_logs_for_run(run_id):
-            event = record.dagster_event
-            if event is not None and event.event_type_value in _PIPELINE_EVENT_TYPES:
-                final = None if event.event_type_value == "PIPELINE_START" else event
-        return final
 
     # -------------------------------------------------------------------------------- directories
 
