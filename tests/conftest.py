@@ -8,6 +8,7 @@ on a developer machine it is skipped with the reason. Tests ask for a service wi
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 
 import pytest
@@ -28,15 +29,35 @@ def service_reachable(name: str) -> bool:
         return False
 
 
+def require(available: bool, missing: str) -> None:
+    """Skip (locally) or fail (under CI) a test whose prerequisite is missing: ``missing`` says
+    what is missing and how to get it."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing}; CI requires it.")
+    pytest.skip(missing)
+
+
 def require_service(name: str) -> None:
     """Skip (locally) or fail (under CI) when the named service is not listening."""
-    if service_reachable(name):
-        return
     host, port = SERVICES[name]
-    message = f"{name} is not reachable at {host}:{port}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI requires it (start the service, see README).")
-    pytest.skip(message)
+    require(
+        service_reachable(name), f"{name} is not reachable at {host}:{port} (start the service, see README)"
+    )
+
+
+def require_command(command: str, package: str) -> None:
+    """Skip (locally) or fail (under CI) when a system command is not installed."""
+    require(
+        shutil.which(command) is not None,
+        f"the `{command}` command is not installed (apt-get install {package}; `make install` does it as root)",
+    )
+
+
+def require_root(what: str) -> None:
+    """Skip (locally) or fail (under CI, which runs as root on our machines) without root."""
+    require(os.geteuid() == 0, f"{what} needs root")
 
 
 @pytest.fixture(scope="session")

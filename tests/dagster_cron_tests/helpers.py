@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
+from conftest import require_command
 from dagster_cron.user_crontab import crontab_lock_path
 
 DAGSTER = os.path.join(os.path.dirname(sys.executable), "dagster")
@@ -61,13 +59,7 @@ def define_repo():
 
 
 def require_crontab() -> None:
-    """Skip (locally) or fail (under CI) when the `crontab` command is missing."""
-    if shutil.which("crontab"):
-        return
-    message = "the `crontab` command is not installed (apt-get install cron; `make install` does it as root)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI requires it.")
-    pytest.skip(message)
+    require_command("crontab", "cron")
 
 
 def crontab_lines() -> list[str]:

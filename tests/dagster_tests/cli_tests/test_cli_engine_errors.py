@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import pytest
 
+from conftest import require_root
 from dagster.cli.event_printer import EventPrinter
 from dagster.core.errors import DagsterInvariantViolationError
 from dagster.core.events import DagsterEvent, EngineEventData
@@ -84,10 +85,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def full_run_disk(project: Path) -> Iterator[Path]:
     """The run database on a 1 MiB tmpfs of its own (events stay on the normal disk)."""
-    if os.geteuid() != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail("mounting a tmpfs needs root, which CI has on this kind of machine.")
-        pytest.skip("mounting a tmpfs needs root")
+    require_root("mounting a tmpfs")
     disk = project / "run_disk"
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
     (project / "home" / "dagster.yaml").write_text(

@@ -14,6 +14,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from conftest import require_command
 from dagster.cli import cli
 
 from .helpers import DAGSTER_SCRIPT, assert_no_package_traceback
@@ -148,13 +149,7 @@ SOLID_NAMES = ["first", "second", "add_all", "double", "double_again", "report"]
 
 
 def require_dot() -> None:
-    """Skip (locally) or fail (under CI) when Graphviz's `dot` is missing."""
-    if shutil.which("dot"):
-        return
-    message = "the `dot` command is not installed (apt-get install graphviz; `make install` does it as root)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI requires it.")
-    pytest.skip(message)
+    require_command("dot", "graphviz")
 
 
 @pytest.fixture

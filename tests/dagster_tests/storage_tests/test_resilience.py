@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conftest import require_root
 from dagster.core.errors import DagsterInstanceSchemaError
 from dagster.core.instance import DagsterInstance
 from dagster.core.instance.ref import InstanceRef
@@ -50,13 +51,6 @@ REPO = textwrap.dedent(
         return RepositoryDefinition("resilience", pipeline_defs=[chain])
     """
 )
-
-
-def _need_root(what: str) -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{what} needs root, which CI has on this kind of machine.")
-        pytest.skip(f"{what} needs root")
 
 
 @pytest.fixture
@@ -152,7 +146,7 @@ def test_damaged_event_pages_give_a_clear_error_when_read(project: str) -> None:
 
 
 def test_read_only_home_names_the_user_and_the_fix(project: str) -> None:
-    _need_root("dropping the capabilities that override file permissions")
+    require_root("dropping the capabilities that override file permissions")
     assert _dagster(project, "pipeline", "execute", "chain").returncode == 0
     home = os.path.join(project, "home")
     subprocess.run(["chmod", "-R", "a+rX,a-w", home], check=True)
@@ -169,7 +163,7 @@ def test_read_only_home_names_the_user_and_the_fix(project: str) -> None:
 @pytest.fixture
 def small_disk(project: str) -> Iterator[str]:
     """The instance home on a 3 MiB tmpfs, unmounted afterwards."""
-    _need_root("mounting a tmpfs")
+    require_root("mounting a tmpfs")
     home = os.path.join(project, "home")
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", home], check=True)
     try:
