@@ -91,7 +91,8 @@ class EventPrinter:
     def __init__(self, echo: Callable[[str], None] | None = None) -> None:
         self._echo = echo or (lambda line: click.echo(line))
         self.summary = RunSummary()
-        self._engine_error_shown = False
+        # Whether an engine event's error (with its traceback, for user code) has been printed.
+        self.engine_error_shown = False
 
     def _line(self, status: str, color: str, subject: str, detail: str = "") -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -130,7 +131,7 @@ class EventPrinter:
                 click.style(f"expectation {label} {'passed' if passed else 'failed'}", fg=color),
             )
         elif kind == "ENGINE_EVENT" and getattr(data, "error", None) is not None:
-            self._engine_error_shown = True
+            self.engine_error_shown = True
             self._line("ENGINE", "red", event.pipeline_name, event.message or "")
             if not _is_framework_error(data.error):
                 self._echo(_indent(_error_text(data.error), "    "))
@@ -178,7 +179,7 @@ class EventPrinter:
             if error is None:
                 return
             # The engine event before it already showed the user's traceback: the summary line is enough.
-            text = _short_name(error.message.strip()) if self._engine_error_shown else _error_text(error)
+            text = _short_name(error.message.strip()) if self.engine_error_shown else _error_text(error)
             self._echo(click.style(_indent(text, "    "), fg="red"))
 
     @staticmethod

@@ -136,7 +136,7 @@ def execute_and_print(
     """Run ``target`` on ``instance``; print each event and a summary; return the execution result."""
     from dagster.cli.errors import DagsterCliError, format_config_errors
     from dagster.core.definitions.handle import ExecutionTargetHandle
-    from dagster.core.errors import DagsterInvalidConfigError
+    from dagster.core.errors import DagsterError, DagsterInvalidConfigError
     from dagster.core.execution.api import execute_run
 
     if target.solid_subset is not None:
@@ -168,6 +168,22 @@ def execute_and_print(
                 _compute_log_location(instance, pipeline_run.run_id),
             )
             raise
+        except Exception as exc:
+            # The run recorded the error that interrupted it (an engine event and PIPELINE_FAILURE).
+            # Once the console has shown that event, with the user's traceback, end like any
+            # failed run instead of printing the same error again through our frames.
+            feed.close()
+            if isinstance(exc, DagsterError) or not printer.engine_error_shown:
+                raise  # our errors say what to do (the CLI prints their message)
+            printer.print_summary(
+                pipeline_run.run_id,
+                _status(instance, pipeline_run.run_id) or "FAILURE",
+                _compute_log_location(instance, pipeline_run.run_id),
+            )
+            raise DagsterCliError(
+                f"Run {pipeline_run.run_id} was interrupted by {type(exc).__name__}: {exc} "
+                "(its traceback is shown above and kept in the run's event log)."
+            ) from exc
         instance.fail_run_left_unstarted(pipeline_run)
         feed.close()
         final_run = instance.get_run_by_id(pipeline_run.run_id)

@@ -7,6 +7,7 @@ tests; it fails rather than skips without it under CI=true)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -163,7 +164,13 @@ def test_user_code_error_keeps_its_traceback(project: Path) -> None:
     assert shown.startswith("    Traceback (most recent call last):")
     line = REPO.splitlines().index('            raise OSError("log sink is gone")') + 1
     assert f'File "{project / "repo.py"}", line {line}, in emit' in shown
-    assert shown.endswith("    OSError: log sink is gone")
+    assert "OSError: log sink is gone\n\nRun " in shown, "the run's summary follows the traceback"
+    # The traceback is shown once, in the run's engine event: the command ends with one line.
+    (run_id,) = re.findall(r"^Run (\S+) FAILURE", result.stdout, re.MULTILINE)
+    assert result.stderr == (
+        f"Error: Run {run_id} was interrupted by OSError: log sink is gone "
+        "(its traceback is shown above and kept in the run's event log).\n"
+    )
 
 
 def test_our_error_is_printed_once_when_the_event_message_does_not_carry_it() -> None:
