@@ -267,13 +267,18 @@ def _importable(module: str) -> bool:
         sys.path[:] = saved
 
 
+def _with_config(fn: Callable) -> Callable:
+    """The ``-y/--config-yaml`` option."""
+    return click.option("--config-yaml", "-y", default=None, help=CONFIG_HELP)(fn)
+
+
 @worker.command(
     name="start",
     short_help="Start a worker.",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
 @click.option("--name", "-n", default=None, help="Worker name (default: dagster-<6 hex digits>).")
-@click.option("--config-yaml", "-y", default=None, help=CONFIG_HELP)
+@_with_config
 @click.option(
     "--queue",
     "-q",
@@ -340,11 +345,6 @@ def _background_args(config_dir: str, name: str) -> list[str]:
     logfile = os.path.join(config_dir, name + ".log")
     click.echo(f"Starting worker {name} in the background; its log: {logfile}")
     return ["--detach", f"--pidfile={pidfile}", f"--logfile={logfile}"]
-
-
-def _with_config(fn: Callable) -> Callable:
-    """The ``-y/--config-yaml`` option."""
-    return click.option("--config-yaml", "-y", default=None, help=CONFIG_HELP)(fn)
 
 
 @worker.command(name="list", short_help="List the running workers.")

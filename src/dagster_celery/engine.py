@@ -4,7 +4,7 @@ The queue is the step's tag ``dagster-celery/queue`` (default ``dagster``); the 
 tag ``dagster-celery/priority`` (default 5) plus the run's tag ``dagster-celery/run_priority``
 (default 0). Workers write the step's events to the instance and return them as the task's result.
 A step whose task ended without a result (its worker process died) has its compute log marked
-complete here, as its worker could not do it.
+complete by the shared dispatch loop, as its worker could not do it.
 """
 
 from __future__ import annotations
@@ -17,12 +17,7 @@ from typing import Any
 
 from dagster.core.engine.engine_base import Engine
 from dagster.core.engine.engine_multiprocess import check_multiprocess_requirements
-from dagster.core.engine.worker_dispatch import (
-    StepLauncher,
-    StepUpdate,
-    close_step_compute_log,
-    dispatch_steps,
-)
+from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate, dispatch_steps
 from dagster.core.errors import DagsterInvalidDefinitionError
 from dagster.core.events import DagsterEvent, EngineEventData, format_duration
 from dagster.core.execution.retries import Retries
@@ -121,9 +116,8 @@ class _CeleryLauncher(StepLauncher):
         for result in done:
             token, key, started = self._pending.pop(result)
             if not result.successful():
-                # Its worker could not close the step's compute log (it died, or the task never ran).
-                close_step_compute_log(self._context, key)
-                yield StepUpdate(token, key, finished=True, error=_task_error(result, key))
+                error = _task_error(result, key)
+                yield StepUpdate(token, key, finished=True, error=error, close_log=True)
                 result.forget()
                 continue
             value = result.result

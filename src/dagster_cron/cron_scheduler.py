@@ -16,9 +16,11 @@ import os
 import re
 import shlex
 import shutil
+from collections import Counter
 from typing import Any
 
 from dagster import check
+from dagster.core.definitions.schedule import ENV_VAR_NAME
 from dagster.core.scheduler import DagsterSchedulerError, Schedule, Scheduler
 from dagster.serdes import ConfigurableClass, ConfigurableClassData
 from dagster_cron.user_crontab import (
@@ -32,7 +34,6 @@ __all__ = ["COMMENT_PREFIX", "SystemCronScheduler", "job_comment"]
 
 COMMENT_PREFIX = "dagster-schedule: "
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def job_comment(repository_name: str, schedule_name: str) -> str:
@@ -72,7 +73,7 @@ def _check_startable(repository_name: str, schedule: Schedule) -> None:
             'Fix it in the ScheduleDefinition (five fields, e.g. "0 * * * *"), then run `dagster schedule up`.'
         )
     for variable in schedule.environment_vars or {}:
-        if not _ENV_VAR_NAME.fullmatch(variable):
+        if not ENV_VAR_NAME.fullmatch(variable):
             raise DagsterSchedulerError(
                 f'Cannot start {where}: "{variable}" in its environment_vars is not a valid environment '
                 "variable name (letters, digits and '_', not starting with a digit)."
@@ -206,10 +207,12 @@ class SystemCronScheduler(Scheduler, ConfigurableClass):
             os.unlink(script)
 
     def running_schedule_count(self, repository_name: str, schedule_name: str) -> int:
-        comment = job_comment(repository_name, schedule_name)
-        return sum(
-            1 for _, job in _dagster_jobs(read_user_crontab()) if job.comment == comment and job.is_enabled()
-        )
+        return self.running_schedule_counts([(repository_name, schedule_name)])[0]
+
+    def running_schedule_counts(self, schedules: list[tuple[str, str]]) -> list[int]:
+        """The enabled crontab jobs of each schedule, from one read of the crontab."""
+        jobs = Counter(job.comment for _, job in _dagster_jobs(read_user_crontab()) if job.is_enabled())
+        return [jobs[job_comment(repository_name, name)] for repository_name, name in schedules]
 
     def debug_info(self) -> str:
         """The crontab lines of all dagster schedules of this user."""

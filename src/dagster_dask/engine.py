@@ -10,7 +10,7 @@ run a finished step again when the worker that held its result died.
 A local cluster (no ``address`` or ``scheduler_file``) fails a task whose worker died at once
 (``distributed.scheduler.allowed-failures: 0``) instead of running the step again on up to three
 more workers; a remote scheduler keeps its own setting. A step whose task ended without a result has
-its compute log marked complete here, as its worker could not do it.
+its compute log marked complete by the shared dispatch loop, as its worker could not do it.
 """
 
 from __future__ import annotations
@@ -24,12 +24,7 @@ from typing import Any
 from dagster import check
 from dagster.core.engine.engine_base import Engine
 from dagster.core.engine.engine_multiprocess import check_multiprocess_requirements
-from dagster.core.engine.worker_dispatch import (
-    StepLauncher,
-    StepUpdate,
-    close_step_compute_log,
-    dispatch_steps,
-)
+from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate, dispatch_steps
 from dagster.core.errors import DagsterInvalidDefinitionError
 from dagster.core.events import DagsterEvent, EngineEventData, format_duration
 from dagster.core.execution.retries import Retries
@@ -131,9 +126,8 @@ class _DaskLauncher(StepLauncher):
         for future in done:
             token, key, started = self._pending.pop(future)
             if future.status != "finished":
-                # Its worker could not close the step's compute log (it died, or the task never ran).
-                close_step_compute_log(self._context, key)
-                yield StepUpdate(token, key, finished=True, error=_task_error(future, key))
+                error = _task_error(future, key)
+                yield StepUpdate(token, key, finished=True, error=error, close_log=True)
                 continue
             pid, host, events = future.result()
             future.release()  # the result is read: Dask may forget it

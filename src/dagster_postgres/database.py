@@ -21,7 +21,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as db
 from sqlalchemy.engine import Connection, Engine
@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from dagster.core.storage.migration_head import stamp_revision
 from dagster.core.storage.sql import (
+    EVENT_LOG_07_REVISION,
     current_revision,
     ensure_schema,
     head_revision,
@@ -46,7 +47,9 @@ ALL_TABLE_NAMES = ("runs", "run_tags", "snapshots", "event_logs", "schedules", "
 
 # The revision a database Dagster 0.7 left unstamped is taken to be at: the root of our history,
 # whose tables have the 0.7 layout (later revisions only add indexes).
-UNVERSIONED_07_REVISION = "c39c047fa021"
+UNVERSIONED_07_REVISION = EVENT_LOG_07_REVISION
+
+T = TypeVar("T")
 
 POOL_SIZE = 4
 POOL_OVERFLOW = 8
@@ -112,6 +115,10 @@ def _run(cursor: Any, statements: list[tuple[str, Sequence[Any]]]) -> None:
     with cursor.connection.transaction():
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def _fetch_all(cursor: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
+    return cursor.execute(sql, params).fetchall()
 
 
 def add_missing_columns(conn: Connection, table: db.Table) -> None:
@@ -234,34 +241,29 @@ class PostgresDatabase:
         the statements are sent again once on a new connection: a server that dropped the
         connection did not commit them.
         """
-        import psycopg
-
-        if not self._checked:
-            self.ensure_schema()
-        cursor = self._kept_cursor()
-        try:
-            _run(cursor, statements)
-        except psycopg.OperationalError:
-            if not cursor.connection.closed:
-                raise
-            _run(self._kept_cursor(fresh=True), statements)
+        self._on_kept_cursor(_run, statements)
 
     def execute_read(self, sql: str, params: Sequence[Any]) -> list[tuple]:
         """The rows of one query (psycopg ``%s`` placeholders), run alone in autocommit mode on
         this thread's kept connection: one round trip, where a pooled connection costs a ping,
         BEGIN, the query and COMMIT. Sent again once on a new connection if the server dropped
         the kept one."""
+        return self._on_kept_cursor(_fetch_all, sql, params)
+
+    def _on_kept_cursor(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(cursor, *args)`` on this thread's kept cursor; called again once on a new connection
+        if the server closed the kept one (a server that dropped the connection committed nothing)."""
         import psycopg
 
         if not self._checked:
             self.ensure_schema()
         cursor = self._kept_cursor()
         try:
-            return cursor.execute(sql, params).fetchall()
+            return fn(cursor, *args)
         except psycopg.OperationalError:
             if not cursor.connection.closed:
                 raise
-            return self._kept_cursor(fresh=True).execute(sql, params).fetchall()
+            return fn(self._kept_cursor(fresh=True), *args)
 
     # -- migrations --------------------------------------------------------------------------
 

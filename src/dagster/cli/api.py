@@ -130,8 +130,8 @@ def launch_scheduled_execution_command(
         run_id=run.run_id if run is not None else None,
         run_status=run.status.value if run is not None else None,
         error="; ".join(error_summary(error) for error in result.errors) or None,
+        already_ticked=result.already_ticked,
     )
-    outcome["already_ticked"] = result.already_ticked
     _write_outcome(output, outcome)
     if result.already_ticked:
         click.echo(_describe_earlier_tick(schedule_name, result))

@@ -73,7 +73,7 @@ def schema_is_current(instance: Any) -> bool:
     from dagster.core.storage.sql import head_revision
 
     head = head_revision()
-    for storage in (instance.run_storage, instance.event_storage, instance.schedule_storage):
+    for storage in _storages(instance):
         if storage is not None and hasattr(storage, "schema_revision") and storage.schema_revision() != head:
             return False
     legacy_run_files = getattr(instance.event_storage, "legacy_run_files", None)
@@ -83,11 +83,7 @@ def schema_is_current(instance: Any) -> bool:
 def schema_versions(instance: Any) -> str:
     """The schema revision of each of the instance's storages, for display (storages in memory have none)."""
     parts = []
-    for label, storage in (
-        ("runs", instance.run_storage),
-        ("event logs", instance.event_storage),
-        ("schedules", instance.schedule_storage),
-    ):
+    for label, storage in _labelled_storages(instance):
         if storage is None:
             continue
         if hasattr(storage, "schema_revision"):
@@ -97,8 +93,16 @@ def schema_versions(instance: Any) -> str:
     return ", ".join(parts)
 
 
+def _labelled_storages(instance: Any) -> list[tuple[str, Any]]:
+    return [
+        ("runs", instance.run_storage),
+        ("event logs", instance.event_storage),
+        ("schedules", instance.schedule_storage),
+    ]
+
+
 def _storages(instance: Any) -> list[Any]:
-    return [instance.run_storage, instance.event_storage, instance.schedule_storage]
+    return [storage for _, storage in _labelled_storages(instance)]
 
 
 def _is_unversioned_07(storage: Any) -> bool:

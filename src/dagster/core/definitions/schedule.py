@@ -12,7 +12,8 @@ from dagster.core.definitions.utils import check_user_tags, validate_tags
 from dagster.core.errors import DagsterInvalidDefinitionError, DagsterInvariantViolationError
 from dagster.serdes import whitelist_for_serdes
 
-_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What a shell accepts as an environment variable name (schedules export theirs in scripts).
+ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @whitelist_for_serdes
@@ -83,7 +84,7 @@ def _check_environment_vars(environment_vars: Any, owner: str) -> dict[str, str]
             f"environment_vars of {owner} must be a dict of strings, got {environment_vars!r}."
         )
     for key, value in environment_vars.items():
-        if not isinstance(key, str) or not _ENV_VAR_NAME.fullmatch(key):
+        if not isinstance(key, str) or not ENV_VAR_NAME.fullmatch(key):
             raise DagsterInvalidDefinitionError(
                 f"environment_vars of {owner} has the key {key!r}, which is not an environment variable name "
                 "(letters, digits and underscores, not starting with a digit)."

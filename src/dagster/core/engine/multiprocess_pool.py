@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import wait as wait_for_ready
 from typing import Any
 
-from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate, close_step_compute_log
+from dagster.core.engine.worker_dispatch import StepLauncher, StepUpdate
 from dagster.core.events import DagsterEvent, EngineEventData, format_duration
 from dagster.core.execution.retries import Retries
 from dagster.core.execution.worker_step import StepTask
@@ -268,8 +268,6 @@ class WorkerPool(StepLauncher):
         reason = describe_exit(worker.process.exitcode)
         token, key, pid = worker.token, worker.task.step_key, worker.pid
         self._forget(worker)
-        if worker.heard:  # otherwise the step never began, and has no compute log to close
-            close_step_compute_log(self._context, key)
         if worker.heard:
             message = (
                 f'The worker process (pid: {pid}) running step "{key}" {reason} before the step finished. '
@@ -277,7 +275,8 @@ class WorkerPool(StepLauncher):
             )
         else:
             message = _NEVER_STARTED.format(pid=pid, key=key, reason=reason)
-        return StepUpdate(token, key, finished=True, error=message)
+        # A step that never began has no compute log to close.
+        return StepUpdate(token, key, finished=True, error=message, close_log=worker.heard)
 
 
 _NEVER_STARTED = (

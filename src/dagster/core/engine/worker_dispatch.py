@@ -33,6 +33,8 @@ class StepUpdate(NamedTuple):
     ``event``: an event to pass on (from the worker, or an engine event the launcher made).
     ``finished``: the launch is over; if no outcome event came for it, ``error`` says why (or None
     for "ended without a result").
+    ``close_log``: the worker may have ended without closing the step's compute log (it died, or
+    its task never ran); the loop marks the log complete.
     """
 
     token: int
@@ -40,6 +42,7 @@ class StepUpdate(NamedTuple):
     event: DagsterEvent | None = None
     finished: bool = False
     error: Any = None
+    close_log: bool = False
 
 
 class StepLauncher(ABC):
@@ -105,6 +108,8 @@ def dispatch_steps(
                     yield event
                 if update.finished:
                     running.pop(update.token, None)
+                    if update.close_log:
+                        close_step_compute_log(pipeline_context, update.step_key)
                     if update.token not in resolved:
                         step = execution_plan.get_step_by_key(update.step_key)
                         message = update.error or (

@@ -24,7 +24,7 @@ def copy_required_intermediates_for_execution(
     previous_run_id = pipeline_context.pipeline_run.previous_run_id
     if previous_run_id is None:
         return
-    ancestors = _ancestor_run_ids(pipeline_context.instance, previous_run_id)
+    ancestors: list[str] | None = None  # read when a first output must be copied
     executing = set(execution_plan.step_keys_to_execute)
     intermediates_manager = pipeline_context.intermediates_manager
     copied = set()
@@ -38,6 +38,8 @@ def copy_required_intermediates_for_execution(
                 step_context = step_context or pipeline_context.for_step(step)
                 if intermediates_manager.has_intermediate(step_context, handle):
                     continue
+                if ancestors is None:
+                    ancestors = _ancestor_run_ids(pipeline_context.instance, previous_run_id)
                 operation = _copy_from_nearest(intermediates_manager, step_context, ancestors, handle)
                 if operation is None:
                     continue
@@ -60,13 +62,13 @@ def _ancestor_run_ids(instance: Any, previous_run_id: str) -> list[str]:
 def _copy_from_nearest(intermediates_manager: Any, step_context: Any, run_ids: list[str], handle: Any) -> Any:
     """Copy ``handle``'s output from the first run of ``run_ids`` that stored it. None (and a
     warning naming the runs searched) when none did."""
-    errors = []
+    first_error = None
     for run_id in run_ids:
         try:
             return intermediates_manager.copy_intermediate_from_run(step_context, run_id, handle)
         except DagsterStepOutputNotFoundError as error:
-            errors.append(error)
-    message = str(errors[0])
+            first_error = first_error or error
+    message = str(first_error)
     if len(run_ids) > 1:
         message += f" Its ancestors {', '.join(run_ids[1:])} did not store it either."
     step_context.log.warning(message)

@@ -172,8 +172,7 @@ class InstanceRunLivenessMixin:
         if status is _NOT_STARTED or status is PipelineRunStatus.FAILURE:
             taken_here = {**(filters.tags or {}), HOST_TAG: _HOSTNAME}
             for run in self._run_storage.get_runs(filters._replace(status=_NOT_STARTED, tags=taken_here)):
-                if PID_TAG in run.tags:
-                    self._fail_if_process_dead(run)
+                self._fail_if_process_dead(run)  # a run not taken by a process has no cause
 
     def _checked_runs(self, runs: list) -> list:
         """``runs``, with those whose process is gone failed."""

@@ -92,7 +92,8 @@ def latest_scheduled_time(cron_schedule: str, now: float) -> float:
     from croniter import croniter
 
     wall = datetime.fromtimestamp(now).replace(second=0, microsecond=0, fold=0)
-    repeats = cron_schedule.split()[0].startswith("*") or cron_schedule.split()[1].startswith("*")
+    fields = cron_schedule.split()
+    repeats = fields[0].startswith("*") or fields[1].startswith("*")
     previous = croniter(cron_schedule, wall)
     candidate = wall if croniter.match(cron_schedule, wall) else previous.get_prev(datetime)
     while True:

@@ -95,12 +95,15 @@ class ScheduleStateError(NamedTuple):
 def schedule_state_errors(instance: Any, stored: list[tuple[str, Schedule]]) -> list[ScheduleStateError]:
     """The ``(repository name, schedule)`` pairs of ``stored`` whose scheduler jobs disagree with
     their status."""
-    errors = []
-    for repository_name, schedule in stored:
-        jobs = instance.running_schedule_count(repository_name, schedule.name)
-        if jobs != (1 if schedule.status == ScheduleStatus.RUNNING else 0):
-            errors.append(ScheduleStateError(repository_name, schedule.name, schedule.status, jobs))
-    return errors
+    if not stored or instance.scheduler is None:
+        counts = [0] * len(stored)
+    else:  # one look at the scheduler's jobs for all of them (the cron scheduler reads its crontab once)
+        counts = instance.scheduler.running_schedule_counts([(repo, s.name) for repo, s in stored])
+    return [
+        ScheduleStateError(repository_name, schedule.name, schedule.status, jobs)
+        for (repository_name, schedule), jobs in zip(stored, counts)
+        if jobs != (1 if schedule.status == ScheduleStatus.RUNNING else 0)
+    ]
 
 
 class ScheduleChange(NamedTuple):
@@ -151,6 +154,11 @@ class Scheduler(ABC):
     @abstractmethod
     def running_schedule_count(self, repository_name: str, schedule_name: str) -> int:
         """How many live jobs the scheduler has for this schedule (1 when healthy and running)."""
+
+    def running_schedule_counts(self, schedules: list[tuple[str, str]]) -> list[int]:
+        """``running_schedule_count`` of each ``(repository name, schedule name)``; a scheduler whose
+        jobs are read from one place overrides it to read them once."""
+        return [self.running_schedule_count(repository_name, name) for repository_name, name in schedules]
 
     @abstractmethod
     def get_logs_path(self, instance: Any, repository: Any, schedule_name: str) -> str:

@@ -314,7 +314,8 @@ def _scripts() -> Any:
 
 # The revisions Dagster 0.7 stamped its SQLite databases with: the baselines at the root of our
 # history (event logs, then schedules, then runs). A database at one of them was made by 0.7.
-DAGSTER_07_REVISIONS = frozenset({"c39c047fa021", "da7cd32b690d", "c63a27054f08"})
+EVENT_LOG_07_REVISION = "c39c047fa021"
+DAGSTER_07_REVISIONS = frozenset({EVENT_LOG_07_REVISION, "da7cd32b690d", "c63a27054f08"})
 
 
 def head_revision() -> str:

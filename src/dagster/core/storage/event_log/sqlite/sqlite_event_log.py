@@ -30,7 +30,13 @@ from dagster.core.storage.event_log.sqlite.legacy import (
     legacy_revision,
     legacy_run_files,
 )
-from dagster.core.storage.sql import SqliteDatabase, head_revision, run_in_transaction, sqlite_url
+from dagster.core.storage.sql import (
+    EVENT_LOG_07_REVISION,
+    SqliteDatabase,
+    head_revision,
+    run_in_transaction,
+    sqlite_url,
+)
 from dagster.core.storage.sqlite_errors import ensure_storage_dir
 from dagster.serdes import ConfigurableClass, ConfigurableClassData, serialize_dagster_namedtuple
 
@@ -108,7 +114,7 @@ class SqliteEventLogStorage(SqlEventLogStorage, ConfigurableClass):
             raise DagsterInstanceMigrationRequired(
                 f"The event logs in {self._base_dir} are in the Dagster 0.7 layout ({len(legacy)} "
                 "database file(s), one per run), which this version reads only after converting them.",
-                db_revision="c39c047fa021 (0.7, one file per run)",
+                db_revision=f"{EVENT_LOG_07_REVISION} (0.7, one file per run)",
                 head_revision=head_revision(),
             )
         self._layout_checked = True
